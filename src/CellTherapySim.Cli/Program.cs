@@ -1,0 +1,3 @@
+using CellTherapySim.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,190 @@
+using System.Globalization;
+
+namespace CellTherapySim.Modeling.Expressions;
+
+/// <summary>
+/// Recursive-descent parser of the model expression language: numbers (1e-3), + - * / ^ (right-associative,
+/// binding tighter than unary minus), parentheses, unary minus, the functions of <see cref="FunctionTable"/>
+/// and names resolved through a symbol table. Errors name the file, line, column and the offending symbol.
+/// </summary>
+public sealed class ExpressionParser
+{
+    private readonly string _text;
+    private readonly string _file;
+    private readonly int _line;
+    private readonly int _column;
+    private readonly Func<string, Symbol?> _resolve;
+    private int _pos;
+
+    private ExpressionParser(string text, string file, int line, int column, Func<string, Symbol?> resolve)
+    {
+        _text = text;
+        _file = file;
+        _line = line;
+        _column = column;
+        _resolve = resolve;
+    }
+
+    /// <summary>
+    /// Parses <paramref name="text"/>, which starts at <paramref name="line"/>:<paramref name="column"/> of
+    /// <paramref name="file"/>; <paramref name="resolve"/> maps a name to its symbol or null when unknown.
+    /// </summary>
+    /// <exception cref="InputException">Syntax error, unknown name, or wrong number of function arguments.</exception>
+    public static Expr Parse(string text, string file, int line, int column, Func<string, Symbol?> resolve)
+    {
+        var parser = new ExpressionParser(text, file, line, column, resolve);
+        parser.SkipSpace();
+        if (parser.AtEnd) throw parser.Error(0, "empty expression; expected a formula such as 'k*X'");
+        var result = parser.ParseSum();
+        parser.SkipSpace();
+        if (!parser.AtEnd) throw parser.Error(parser._pos, $"unexpected '{parser._text[parser._pos]}'; expected an operator (+ - * / ^) or the end of the expression");
+        return result;
+    }
+
+    private bool AtEnd => _pos >= _text.Length;
+
+    private char Current => _text[_pos];
+
+    private Expr ParseSum()
+    {
+        var left = ParseProduct();
+        while (true)
+        {
+            SkipSpace();
+            if (AtEnd || (Current != '+' && Current != '-')) return left;
+            var op = Current == '+' ? BinaryOperator.Add : BinaryOperator.Subtract;
+            _pos++;
+            left = new Binary(op, left, ParseProduct());
+        }
+    }
+
+    private Expr ParseProduct()
+    {
+        var left = ParseUnary();
+        while (true)
+        {
+            SkipSpace();
+            if (AtEnd || (Current != '*' && Current != '/')) return left;
+            var op = Current == '*' ? BinaryOperator.Multiply : BinaryOperator.Divide;
+            _pos++;
+            left = new Binary(op, left, ParseUnary());
+        }
+    }
+
+    private Expr ParseUnary()
+    {
+        SkipSpace();
+        if (!AtEnd && Current == '-')
+        {
+            _pos++;
+            return new Negate(ParseUnary());
+        }
+        if (!AtEnd && Current == '+')
+        {
+            _pos++;
+            return ParseUnary();
+        }
+        return ParsePower();
+    }
+
+    private Expr ParsePower()
+    {
+        var basis = ParsePrimary();
+        SkipSpace();
+        if (AtEnd || Current != '^') return basis;
+        _pos++;
+        return new Binary(BinaryOperator.Power, basis, ParseUnary());
+    }
+
+    private Expr ParsePrimary()
+    {
+        SkipSpace();
+        if (AtEnd) throw Error(_pos, "unexpected end of expression; expected a number, a name or '('");
+        var c = Current;
+        if (char.IsDigit(c) || c == '.') return ParseNumber();
+        if (char.IsLetter(c) || c == '_') return ParseNameOrCall();
+        if (c == '(')
+        {
+            var open = _pos++;
+            var inner = ParseSum();
+            SkipSpace();
+            if (AtEnd || Current != ')') throw Error(open, "'(' is never closed; expected ')'");
+            _pos++;
+            return inner;
+        }
+        throw Error(_pos, $"unexpected '{c}'; expected a number, a name or '('");
+    }
+
+    private Expr ParseNumber()
+    {
+        var start = _pos;
+        while (!AtEnd && (char.IsDigit(Current) || Current == '.')) _pos++;
+        if (!AtEnd && (Current == 'e' || Current == 'E'))
+        {
+            var save = _pos++;
+            if (!AtEnd && (Current == '+' || Current == '-')) _pos++;
+            if (AtEnd || !char.IsDigit(Current)) _pos = save;
+            else while (!AtEnd && char.IsDigit(Current)) _pos++;
+        }
+        var token = _text[start.._pos];
+        if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            throw Error(start, $"'{token}' is not a number");
+        if (!AtEnd && (char.IsLetter(Current) || Current == '_'))
+            throw Error(start, $"'{token}{Current}' is neither a number nor a name; write '*' between a number and a name");
+        return new Number(value);
+    }
+
+    private Expr ParseNameOrCall()
+    {
+        var start = _pos;
+        while (!AtEnd && (char.IsLetterOrDigit(Current) || Current == '_')) _pos++;
+        var name = _text[start.._pos];
+        var afterName = _pos;
+        SkipSpace();
+        if (!AtEnd && Current == '(')
+        {
+            if (!FunctionTable.TryGet(name, out var function, out var arity))
+                throw Error(start, $"unknown function '{name}'; expected one of {string.Join(", ", FunctionTable.Names)}");
+            _pos++;
+            var args = new List<Expr>();
+            SkipSpace();
+            if (!AtEnd && Current == ')') _pos++;
+            else
+            {
+                while (true)
+                {
+                    args.Add(ParseSum());
+                    SkipSpace();
+                    if (AtEnd) throw Error(start, $"call of '{name}' is never closed; expected ')'");
+                    if (Current == ',') { _pos++; continue; }
+                    if (Current == ')') { _pos++; break; }
+                    throw Error(_pos, $"unexpected '{Current}' in the arguments of '{name}'; expected ',' or ')'");
+                }
+            }
+            if (args.Count != arity)
+                throw Error(start, $"'{name}' takes {arity} argument{(arity == 1 ? "" : "s")}, not {args.Count}");
+            return new Call(function, args);
+        }
+        _pos = afterName;
+        if (FunctionTable.IsReserved(name))
+            throw Error(start, $"'{name}' is a function; expected '{name}(...)'");
+        return _resolve(name) ?? throw Error(start, $"unknown name '{name}'; expected a parameter, state or intermediate of the model");
+    }
+
+    private void SkipSpace()
+    {
+        while (!AtEnd && char.IsWhiteSpace(Current)) _pos++;
+    }
+
+    private InputException Error(int offset, string problem)
+    {
+        var line = _line;
+        var column = _column;
+        for (var i = 0; i < offset && i < _text.Length; i++)
+        {
+            if (_text[i] == '\n') { line++; column = 1; }
+            else column++;
+        }
+        return new InputException(_file, line, column, problem);
+    }
+}

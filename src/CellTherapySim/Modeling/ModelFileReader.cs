@@ -1,0 +1,360 @@
+using System.Text.RegularExpressions;
+using CellTherapySim.Modeling.Expressions;
+using YamlDotNet.RepresentationModel;
+
+namespace CellTherapySim.Modeling;
+
+/// <summary>
+/// Reads a model file (YAML) into a validated <see cref="ModelDefinition"/>. Every problem is reported as an
+/// <see cref="InputException"/> naming the file, line, column and symbol.
+/// </summary>
+public static partial class ModelFileReader
+{
+    private static readonly string[] TopKeys = ["name", "version", "description", "time_unit", "parameters", "states", "injuries", "intermediates", "equations", "readouts", "routes", "endpoints", "scenario"];
+    private static readonly string[] ParameterKeys = ["value", "unit", "description", "prior", "fitted", "source"];
+    private static readonly string[] StateKeys = ["initial", "unit", "description"];
+    private static readonly string[] InjuryKeys = ["description", "initial"];
+    private static readonly string[] ReadoutKeys = ["expression", "unit", "description"];
+    private static readonly string[] RouteKeys = ["target", "scale", "description"];
+    private static readonly string[] EndpointKeys = ["readout", "unit", "lower_cutoff", "upper_cutoff", "error"];
+    private static readonly string[] ErrorKeys = ["model", "sd", "unit", "prior"];
+    private static readonly string[] ScenarioKeys = ["description", "injury", "doses", "times"];
+
+    /// <summary>Reads and validates the model file at <paramref name="path"/>.</summary>
+    public static ModelDefinition ReadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InputException(path, $"cannot read the model file: {e.Message}");
+        }
+        return Read(text, path);
+    }
+
+    /// <summary>Reads and validates model text; <paramref name="file"/> names it in messages.</summary>
+    public static ModelDefinition Read(string text, string file)
+    {
+        var yaml = new YamlNodes(file);
+        var root = yaml.LoadRoot(text);
+        foreach (var _ in yaml.Entries(root, "the model", TopKeys)) { }
+
+        var parameterMap = yaml.Mapping(yaml.Required(root, "parameters", "the model"), "'parameters'");
+        var stateMap = yaml.Mapping(yaml.Required(root, "states", "the model"), "'states'");
+        var equationMap = yaml.Mapping(yaml.Required(root, "equations", "the model"), "'equations'");
+        var intermediateMap = YamlNodes.Optional(root, "intermediates") is { } im ? yaml.Mapping(im, "'intermediates'") : new YamlMappingNode();
+
+        var parameters = ReadParameters(yaml, parameterMap);
+        var states = ReadStates(yaml, stateMap);
+        var intermediateNodes = yaml.Entries(intermediateMap, "'intermediates'").ToList();
+        CheckNames(yaml, parameterMap, stateMap, intermediateMap);
+
+        var intermediates = ReadIntermediates(yaml, intermediateNodes, parameters, states);
+        var symbols = SymbolTable(parameters, states, intermediates.Select(i => i.Name).ToList());
+        var equations = ReadEquations(yaml, equationMap, states, symbols);
+        var readouts = ReadReadouts(yaml, root, symbols);
+        var routes = ReadRoutes(yaml, root, states);
+        var injuries = ReadInjuries(yaml, root, states);
+        var endpoints = ReadEndpoints(yaml, root, readouts);
+        var scenario = ReadScenario(yaml, root, injuries);
+
+        return new ModelDefinition(
+            YamlNodes.Optional(root, "name") is { } n ? yaml.Text(n, "'name'") : Path.GetFileNameWithoutExtension(file),
+            YamlNodes.Optional(root, "description") is { } d ? yaml.Text(d, "'description'") : "",
+            file, parameters, states, intermediates, equations, readouts, routes, injuries, endpoints, scenario);
+    }
+
+    private static List<ParameterDefinition> ReadParameters(YamlNodes yaml, YamlMappingNode map)
+    {
+        var result = new List<ParameterDefinition>();
+        foreach (var (name, keyNode, node) in yaml.Entries(map, "'parameters'"))
+        {
+            var what = $"parameter '{name}'";
+            var entry = yaml.Mapping(node, $"{what} (value, unit, description, prior, source)");
+            foreach (var _ in yaml.Entries(entry, what, ParameterKeys)) { }
+            var value = yaml.Number(yaml.Required(entry, "value", what), $"the value of {what}");
+            var unit = yaml.Text(yaml.Required(entry, "unit", what), $"the unit of {what}");
+            if (unit.Length == 0) throw yaml.Error(keyNode, $"{what} has an empty unit; write \"1\" for a dimensionless parameter");
+            var prior = YamlNodes.Optional(entry, "prior") is { } p ? ReadPrior(yaml, p, what) : DefaultPrior(yaml, keyNode, value, what);
+            result.Add(new ParameterDefinition(
+                name, value, unit,
+                OptionalText(yaml, entry, "description", what),
+                prior,
+                YamlNodes.Optional(entry, "fitted") is { } f && yaml.Boolean(f, $"'fitted' of {what}"),
+                OptionalText(yaml, entry, "source", what)));
+        }
+        if (result.Count == 0) throw yaml.Error(map, "'parameters' is empty; a model needs at least one parameter");
+        return result;
+    }
+
+    private static Prior DefaultPrior(YamlNodes yaml, YamlNode at, double value, string what) =>
+        value > 0 ? Prior.DefaultFor(value) : throw yaml.Error(at, $"{what} has value {value} and no prior; give a 'prior' (the default log-normal needs a positive value)");
+
+    private static Prior ReadPrior(YamlNodes yaml, YamlNode node, string owner)
+    {
+        var what = $"the prior of {owner}";
+        var map = yaml.Mapping(node, $"{what} (e.g. {{distribution: lognormal, median: 1, sdlog: 0.5}})");
+        var familyNode = yaml.Required(map, "distribution", what);
+        var familyText = yaml.Text(familyNode, $"the distribution of {what}");
+        if (!Enum.TryParse<PriorFamily>(familyText, ignoreCase: true, out var family) || int.TryParse(familyText, out _))
+            throw yaml.Error(familyNode, $"unknown distribution '{familyText}' in {what}; expected one of {string.Join(", ", Enum.GetNames<PriorFamily>().Select(f => f.ToLowerInvariant()))}");
+        var names = Prior.ArgumentNames(family);
+        var args = new Dictionary<string, double>();
+        foreach (var (key, keyNode, value) in yaml.Entries(map, what, ["distribution", .. names]))
+            if (key != "distribution") args[key] = yaml.Number(value, $"'{key}' of {what}");
+        foreach (var name in names)
+            if (!args.ContainsKey(name)) throw yaml.Error(map, $"{what} ({familyText}) has no '{name}'; expected {string.Join(", ", names)}");
+        if (Prior.Validate(family, args) is { } problem) throw yaml.Error(map, $"{what}: {problem}");
+        return new Prior(family, args);
+    }
+
+    private static List<StateDefinition> ReadStates(YamlNodes yaml, YamlMappingNode map)
+    {
+        var result = new List<StateDefinition>();
+        foreach (var (name, _, node) in yaml.Entries(map, "'states'"))
+        {
+            var what = $"state '{name}'";
+            var entry = yaml.Mapping(node, $"{what} (initial, unit, description)");
+            foreach (var _ in yaml.Entries(entry, what, StateKeys)) { }
+            result.Add(new StateDefinition(
+                name,
+                YamlNodes.Optional(entry, "initial") is { } i ? yaml.Number(i, $"the initial value of {what}") : 0.0,
+                yaml.Text(yaml.Required(entry, "unit", what), $"the unit of {what}"),
+                OptionalText(yaml, entry, "description", what)));
+        }
+        if (result.Count == 0) throw yaml.Error(map, "'states' is empty; a model needs at least one state");
+        return result;
+    }
+
+    private static void CheckNames(YamlNodes yaml, params YamlMappingNode[] sections)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var section in sections)
+        foreach (var (keyNode, _) in section.Children)
+        {
+            var name = yaml.Text(keyNode, "a name");
+            if (!IdentifierPattern().IsMatch(name))
+                throw yaml.Error(keyNode, $"'{name}' is not a valid name; expected a letter or '_' followed by letters, digits or '_'");
+            if (name == "t" || FunctionTable.IsReserved(name))
+                throw yaml.Error(keyNode, $"'{name}' is reserved ({(name == "t" ? "the time variable" : "a function")}); choose another name");
+            if (!seen.Add(name))
+                throw yaml.Error(keyNode, $"'{name}' is defined twice (names of parameters, states and intermediates must be unique)");
+        }
+    }
+
+    private static List<IntermediateDefinition> ReadIntermediates(
+        YamlNodes yaml, List<(string Key, YamlNode KeyNode, YamlNode Value)> nodes,
+        List<ParameterDefinition> parameters, List<StateDefinition> states)
+    {
+        // First pass in file order finds the dependencies; the intermediates are then ordered so that each
+        // follows those it uses, and parsed again with their final indices.
+        var names = nodes.Select(n => n.Key).ToList();
+        var provisional = SymbolTable(parameters, states, names);
+        var dependencies = nodes.Select(n => Dependencies(ParseExpression(yaml, n.Value, provisional, $"intermediate '{n.Key}'"))).ToList();
+        var order = new List<int>();
+        var mark = new int[nodes.Count];
+        void Visit(int i, List<string> path)
+        {
+            if (mark[i] == 2) return;
+            if (mark[i] == 1)
+                throw yaml.Error(nodes[i].KeyNode, $"intermediate '{names[i]}' depends on itself: {string.Join(" -> ", path.Append(names[i]))}");
+            mark[i] = 1;
+            foreach (var d in dependencies[i]) Visit(d, [.. path, names[i]]);
+            mark[i] = 2;
+            order.Add(i);
+        }
+        for (var i = 0; i < nodes.Count; i++) Visit(i, []);
+
+        var final = SymbolTable(parameters, states, order.Select(i => names[i]).ToList());
+        return order.Select(i => new IntermediateDefinition(
+            names[i],
+            ParseExpression(yaml, nodes[i].Value, final, $"intermediate '{names[i]}'"),
+            yaml.Text(nodes[i].Value, $"intermediate '{names[i]}'"))).ToList();
+    }
+
+    private static HashSet<int> Dependencies(Expr expr)
+    {
+        var found = new HashSet<int>();
+        void Walk(Expr e)
+        {
+            switch (e)
+            {
+                case Symbol { Kind: SymbolKind.Intermediate } s: found.Add(s.Index); break;
+                case Negate n: Walk(n.Operand); break;
+                case Binary b: Walk(b.Left); Walk(b.Right); break;
+                case Call c: foreach (var a in c.Arguments) Walk(a); break;
+            }
+        }
+        Walk(expr);
+        return found;
+    }
+
+    private static Dictionary<string, Symbol> SymbolTable(List<ParameterDefinition> parameters, List<StateDefinition> states, List<string> intermediates)
+    {
+        var table = new Dictionary<string, Symbol>(StringComparer.Ordinal) { ["t"] = new Symbol("t", SymbolKind.Time, 0) };
+        for (var i = 0; i < parameters.Count; i++) table[parameters[i].Name] = new Symbol(parameters[i].Name, SymbolKind.Parameter, i);
+        for (var i = 0; i < states.Count; i++) table[states[i].Name] = new Symbol(states[i].Name, SymbolKind.State, i);
+        for (var i = 0; i < intermediates.Count; i++) table[intermediates[i]] = new Symbol(intermediates[i], SymbolKind.Intermediate, i);
+        return table;
+    }
+
+    private static Expr ParseExpression(YamlNodes yaml, YamlNode node, Dictionary<string, Symbol> symbols, string what)
+    {
+        var scalar = yaml.Scalar(node, $"the formula of {what}");
+        var (line, column) = YamlNodes.TextStart(scalar);
+        return ExpressionParser.Parse(scalar.Value ?? "", yaml.File, line, column, name => symbols.GetValueOrDefault(name));
+    }
+
+    private static List<Expr> ReadEquations(YamlNodes yaml, YamlMappingNode map, List<StateDefinition> states, Dictionary<string, Symbol> symbols)
+    {
+        var equations = new Expr?[states.Count];
+        foreach (var (key, keyNode, value) in yaml.Entries(map, "'equations'"))
+        {
+            var match = EquationKeyPattern().Match(key);
+            if (!match.Success) throw yaml.Error(keyNode, $"'{key}' is not an equation name; expected 'dX/dt' for a state X");
+            var name = match.Groups[1].Value;
+            var index = states.FindIndex(s => s.Name == name);
+            if (index < 0) throw yaml.Error(keyNode, $"equation '{key}' is for '{name}', which is not a state; expected one of {string.Join(", ", states.Select(s => s.Name))}");
+            if (equations[index] is not null) throw yaml.Error(keyNode, $"state '{name}' has two equations");
+            equations[index] = ParseExpression(yaml, value, symbols, $"equation '{key}'");
+        }
+        for (var i = 0; i < states.Count; i++)
+            if (equations[i] is null) throw yaml.Error(map, $"state '{states[i].Name}' has no equation; expected 'd{states[i].Name}/dt: ...' under 'equations'");
+        return equations.Select(e => e!).ToList();
+    }
+
+    private static List<ReadoutDefinition> ReadReadouts(YamlNodes yaml, YamlMappingNode root, Dictionary<string, Symbol> symbols)
+    {
+        var result = new List<ReadoutDefinition>();
+        if (YamlNodes.Optional(root, "readouts") is not { } node) return result;
+        foreach (var (name, keyNode, value) in yaml.Entries(yaml.Mapping(node, "'readouts'"), "'readouts'"))
+        {
+            var what = $"readout '{name}'";
+            if (!IdentifierPattern().IsMatch(name)) throw yaml.Error(keyNode, $"'{name}' is not a valid readout name");
+            if (symbols.ContainsKey(name)) throw yaml.Error(keyNode, $"readout '{name}' has the name of a parameter, state or intermediate");
+            var entry = yaml.Mapping(value, $"{what} (expression, unit, description)");
+            foreach (var _ in yaml.Entries(entry, what, ReadoutKeys)) { }
+            var expressionNode = yaml.Required(entry, "expression", what);
+            result.Add(new ReadoutDefinition(
+                name,
+                ParseExpression(yaml, expressionNode, symbols, what),
+                yaml.Text(expressionNode, what),
+                yaml.Text(yaml.Required(entry, "unit", what), $"the unit of {what}"),
+                OptionalText(yaml, entry, "description", what)));
+        }
+        return result;
+    }
+
+    private static List<RouteDefinition> ReadRoutes(YamlNodes yaml, YamlMappingNode root, List<StateDefinition> states)
+    {
+        var result = new List<RouteDefinition>();
+        if (YamlNodes.Optional(root, "routes") is not { } node) return result;
+        foreach (var (name, _, value) in yaml.Entries(yaml.Mapping(node, "'routes'"), "'routes'"))
+        {
+            var what = $"route '{name}'";
+            var entry = yaml.Mapping(value, $"{what} (target, scale, description)");
+            foreach (var _ in yaml.Entries(entry, what, RouteKeys)) { }
+            var targetNode = yaml.Required(entry, "target", what);
+            var target = yaml.Text(targetNode, $"the target of {what}");
+            var index = states.FindIndex(s => s.Name == target);
+            if (index < 0) throw yaml.Error(targetNode, $"{what} targets '{target}', which is not a state");
+            var scaleNode = yaml.Required(entry, "scale", what);
+            var scale = yaml.Number(scaleNode, $"the scale of {what}");
+            if (scale <= 0) throw yaml.Error(scaleNode, $"the scale of {what} must be > 0 (model amount per cell)");
+            result.Add(new RouteDefinition(name, index, target, scale, OptionalText(yaml, entry, "description", what)));
+        }
+        return result;
+    }
+
+    private static List<InjuryPreset> ReadInjuries(YamlNodes yaml, YamlMappingNode root, List<StateDefinition> states)
+    {
+        var result = new List<InjuryPreset>();
+        if (YamlNodes.Optional(root, "injuries") is not { } node) return result;
+        foreach (var (name, _, value) in yaml.Entries(yaml.Mapping(node, "'injuries'"), "'injuries'"))
+        {
+            var what = $"injury '{name}'";
+            var entry = yaml.Mapping(value, $"{what} (description, initial)");
+            foreach (var _ in yaml.Entries(entry, what, InjuryKeys)) { }
+            var initial = new List<(int, double)>();
+            if (YamlNodes.Optional(entry, "initial") is { } initialNode)
+            {
+                foreach (var (state, stateNode, v) in yaml.Entries(yaml.Mapping(initialNode, $"the initial values of {what}"), what))
+                {
+                    var index = states.FindIndex(s => s.Name == state);
+                    if (index < 0) throw yaml.Error(stateNode, $"{what} sets '{state}', which is not a state");
+                    initial.Add((index, yaml.Number(v, $"the initial value of '{state}' in {what}")));
+                }
+            }
+            result.Add(new InjuryPreset(name, OptionalText(yaml, entry, "description", what), initial));
+        }
+        return result;
+    }
+
+    private static List<EndpointDefinition> ReadEndpoints(YamlNodes yaml, YamlMappingNode root, List<ReadoutDefinition> readouts)
+    {
+        var result = new List<EndpointDefinition>();
+        if (YamlNodes.Optional(root, "endpoints") is not { } node) return result;
+        foreach (var (name, _, value) in yaml.Entries(yaml.Mapping(node, "'endpoints'"), "'endpoints'"))
+        {
+            var what = $"endpoint '{name}'";
+            var entry = yaml.Mapping(value, $"{what} (readout, unit, cutoffs, error)");
+            foreach (var _ in yaml.Entries(entry, what, EndpointKeys)) { }
+            var readoutNode = yaml.Required(entry, "readout", what);
+            var readout = yaml.Text(readoutNode, $"the readout of {what}");
+            var index = readouts.FindIndex(r => r.Name == readout);
+            if (index < 0) throw yaml.Error(readoutNode, $"{what} observes '{readout}', which is not a readout; expected one of {string.Join(", ", readouts.Select(r => r.Name))}");
+            double? lower = YamlNodes.Optional(entry, "lower_cutoff") is { } lo ? yaml.Number(lo, $"the lower cutoff of {what}") : null;
+            double? upper = YamlNodes.Optional(entry, "upper_cutoff") is { } up ? yaml.Number(up, $"the upper cutoff of {what}") : null;
+            if (lower is not null && upper is not null && lower >= upper) throw yaml.Error(entry, $"{what}: lower_cutoff must be below upper_cutoff");
+
+            var errorWhat = $"the error model of {what}";
+            var error = yaml.Mapping(yaml.Required(entry, "error", what), $"{errorWhat} (model, sd, unit, prior)");
+            foreach (var _ in yaml.Entries(error, errorWhat, ErrorKeys)) { }
+            var modelNode = yaml.Required(error, "model", errorWhat);
+            var modelText = yaml.Text(modelNode, errorWhat);
+            if (!Enum.TryParse<ErrorModel>(modelText, ignoreCase: true, out var model) || int.TryParse(modelText, out _))
+                throw yaml.Error(modelNode, $"unknown error model '{modelText}' in {what}; expected multiplicative or additive");
+            var sdNode = yaml.Required(error, "sd", errorWhat);
+            var sd = yaml.Number(sdNode, $"the sd of {errorWhat}");
+            if (sd < 0) throw yaml.Error(sdNode, $"the sd of {errorWhat} must be ≥ 0");
+            var prior = YamlNodes.Optional(error, "prior") is { } p ? ReadPrior(yaml, p, errorWhat) : DefaultPrior(yaml, sdNode, sd, errorWhat);
+            result.Add(new EndpointDefinition(name, index, yaml.Text(yaml.Required(entry, "unit", what), $"the unit of {what}"),
+                lower, upper, model, sd, OptionalText(yaml, error, "unit", errorWhat), prior));
+        }
+        return result;
+    }
+
+    private static Scenario ReadScenario(YamlNodes yaml, YamlMappingNode root, List<InjuryPreset> injuries)
+    {
+        if (YamlNodes.Optional(root, "scenario") is not { } node)
+            return new Scenario("", injuries.Count > 0 ? injuries[0].Name : "", [], "0:15:1");
+        var what = "'scenario'";
+        var map = yaml.Mapping(node, what);
+        foreach (var _ in yaml.Entries(map, what, ScenarioKeys)) { }
+        var injury = "";
+        if (YamlNodes.Optional(map, "injury") is { } injuryNode)
+        {
+            injury = yaml.Text(injuryNode, "the scenario's injury");
+            if (injuries.All(i => i.Name != injury))
+                throw yaml.Error(injuryNode, $"the scenario's injury '{injury}' is not an injury preset; expected one of {string.Join(", ", injuries.Select(i => i.Name))}");
+        }
+        var doses = YamlNodes.Optional(map, "doses") is { } dosesNode
+            ? yaml.Sequence(dosesNode, "the scenario's doses").Select(d => yaml.Text(d, "a scenario dose (DAY:ROUTE:CELLS)")).ToList()
+            : [];
+        return new Scenario(
+            OptionalText(yaml, map, "description", what), injury, doses,
+            YamlNodes.Optional(map, "times") is { } timesNode ? yaml.Text(timesNode, "the scenario's times") : "0:15:1");
+    }
+
+    private static string OptionalText(YamlNodes yaml, YamlMappingNode map, string key, string what) =>
+        YamlNodes.Optional(map, key) is { } node ? yaml.Text(node, $"'{key}' of {what}") : "";
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex IdentifierPattern();
+
+    [GeneratedRegex(@"^d\s*([A-Za-z_][A-Za-z0-9_]*)\s*/\s*dt$")]
+    private static partial Regex EquationKeyPattern();
+}

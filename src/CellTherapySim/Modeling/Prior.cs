@@ -1,0 +1,51 @@
+namespace CellTherapySim.Modeling;
+
+/// <summary>The prior distribution families a model file may name.</summary>
+public enum PriorFamily
+{
+    /// <summary>log θ ~ Normal(log median, sdlog); θ &gt; 0.</summary>
+    LogNormal,
+    /// <summary>θ ~ Normal(mean, sd).</summary>
+    Normal,
+    /// <summary>θ ~ |Normal(0, sd)|; θ ≥ 0.</summary>
+    HalfNormal,
+    /// <summary>θ ~ Beta(a, b); 0 &lt; θ &lt; 1.</summary>
+    Beta,
+    /// <summary>θ ~ Uniform(lower, upper).</summary>
+    Uniform,
+}
+
+/// <summary>A prior distribution of a parameter: its family and named arguments (validated on creation).</summary>
+public sealed record Prior(PriorFamily Family, IReadOnlyDictionary<string, double> Arguments)
+{
+    /// <summary>The argument names each family takes, in order.</summary>
+    public static IReadOnlyList<string> ArgumentNames(PriorFamily family) => family switch
+    {
+        PriorFamily.LogNormal => ["median", "sdlog"],
+        PriorFamily.Normal => ["mean", "sd"],
+        PriorFamily.HalfNormal => ["sd"],
+        PriorFamily.Beta => ["a", "b"],
+        PriorFamily.Uniform => ["lower", "upper"],
+        _ => throw new ArgumentOutOfRangeException(nameof(family)),
+    };
+
+    /// <summary>The default prior of a parameter with no prior given: log-normal around its value, log-SD 0.5.</summary>
+    public static Prior DefaultFor(double value) =>
+        new(PriorFamily.LogNormal, new Dictionary<string, double> { ["median"] = value, ["sdlog"] = 0.5 });
+
+    /// <summary>Why the arguments are invalid for the family, or null when they are valid.</summary>
+    public static string? Validate(PriorFamily family, IReadOnlyDictionary<string, double> args) => family switch
+    {
+        PriorFamily.LogNormal when args["median"] <= 0 => "lognormal median must be > 0",
+        PriorFamily.LogNormal when args["sdlog"] <= 0 => "lognormal sdlog must be > 0",
+        PriorFamily.Normal when args["sd"] <= 0 => "normal sd must be > 0",
+        PriorFamily.HalfNormal when args["sd"] <= 0 => "halfnormal sd must be > 0",
+        PriorFamily.Beta when args["a"] <= 0 || args["b"] <= 0 => "beta a and b must be > 0",
+        PriorFamily.Uniform when args["lower"] >= args["upper"] => "uniform lower must be < upper",
+        _ => null,
+    };
+
+    /// <summary>Compact text such as "lognormal(median=300, sdlog=0.5)".</summary>
+    public override string ToString() =>
+        $"{Family.ToString().ToLowerInvariant()}({string.Join(", ", ArgumentNames(Family).Select(n => $"{n}={Arguments[n]:G6}"))})";
+}

@@ -1,0 +1,16 @@
+using CellTherapySim.Solvers;
+
+namespace CellTherapySim.Simulation;
+
+/// <summary>
+/// A simulated trajectory at the output times: states (row-major, one row of n per time) and readouts
+/// (one row of nr per time), with the solver's work counters.
+/// </summary>
+public sealed record Trajectory(double[] Times, double[] States, double[] Readouts, int StateCount, int ReadoutCount, SolverStatistics Statistics)
+{
+    /// <summary>State <paramref name="state"/> at output time index <paramref name="time"/>.</summary>
+    public double State(int time, int state) => States[time * StateCount + state];
+
+    /// <summary>Readout <paramref name="readout"/> at output time index <paramref name="time"/>.</summary>
+    public double Readout(int time, int readout) => Readouts[time * ReadoutCount + readout];
+}

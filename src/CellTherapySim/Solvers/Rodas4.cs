@@ -1,0 +1,279 @@
+namespace CellTherapySim.Solvers;
+
+/// <summary>
+/// L-stable, stiffly accurate Rosenbrock method RODAS of order 4(3) with 6 stages, for stiff systems.
+/// </summary>
+/// <remarks>
+/// <para>Method: E. Hairer and G. Wanner, Solving Ordinary Differential Equations II: Stiff and Differential-Algebraic
+/// Problems, 2nd ed., Springer 1996, sec. IV.7, and the coefficients of their Fortran code RODAS.f
+/// (subroutine ROCOE, METH = 1). The W-transformed formulation of HNW II (7.25) is used: with γ = 1/4 and
+/// E = (1/(hγ))·I − J, each stage solves E·u_i = f(t + c_i h, y + Σ a_ij u_j) + Σ (c_ij/h)·u_j + h·d_i·∂f/∂t.
+/// The last two stages are evaluated at t + h and y₁ = y + Σ a_5j u_j + u₅ + u₆ (stiffly accurate), so the embedded
+/// 3rd-order solution is y₁ − u₆ and u₆ is the local error estimate.</para>
+/// <para>The Jacobian J = ∂f/∂y and ∂f/∂t come from <see cref="IOdeSystem.Jacobian"/>, once per accepted step; a rejected
+/// step reuses them. One LU decomposition of E per attempted step (own dense LU with partial pivoting; a singular or
+/// non-finite E halves the step, five times at most, as in RODAS.f).</para>
+/// <para>Dense output: the 3rd-order continuous extension of RODAS.f,
+/// y(t + θh) ≈ (1−θ)·y₀ + θ·(y₁ + (1−θ)·(Σ d_2j u_j + θ·Σ d_3j u_j)).</para>
+/// <para>Step control as in RODAS.f: h_new = h / clamp(err^(1/4)/0.9, 1/6, 5) (i.e. 0.2 ≤ h_new/h ≤ 6), with the
+/// predictive controller of Gustafsson (HNW II, IV.8 (8.21)) after accepted steps and no increase right after a
+/// rejection. Automatic initial step of Hairer, Nørsett &amp; Wanner, Solving ODEs I, sec. II.4.</para>
+/// </remarks>
+public sealed class Rodas4 : IOdeSolver
+{
+    // RODAS coefficients (Hairer & Wanner, RODAS.f, ROCOE METH = 1).
+    private const double Gamma = 0.25;
+    private const double C2 = 0.386, C3 = 0.21, C4 = 0.63;
+    private const double D1 = 0.25, D2 = -0.1043, D3 = 0.1035, D4 = -0.3620000000000023e-01;
+    private const double A21 = 0.1544000000000000e+01;
+    private const double A31 = 0.9466785280815826e+00, A32 = 0.2557011698983284e+00;
+    private const double A41 = 0.3314825187068521e+01, A42 = 0.2896124015972201e+01, A43 = 0.9986419139977817e+00;
+    private const double A51 = 0.1221224509226641e+01, A52 = 0.6019134481288629e+01, A53 = 0.1253708332932087e+02,
+        A54 = -0.6878860361058950e+00;
+    private const double C21 = -0.5668800000000000e+01;
+    private const double C31 = -0.2430093356833875e+01, C32 = -0.2063599157091915e+00;
+    private const double C41 = -0.1073529058151375e+00, C42 = -0.9594562251023355e+01, C43 = -0.2047028614809616e+02;
+    private const double C51 = 0.7496443313967647e+01, C52 = -0.1024680431464352e+02, C53 = -0.3399990352819905e+02,
+        C54 = 0.1170890893206160e+02;
+    private const double C61 = 0.8083246795921522e+01, C62 = -0.7981132988064893e+01, C63 = -0.3152159432874371e+02,
+        C64 = 0.1631930543123136e+02, C65 = -0.6058818238834054e+01;
+    private const double D21 = 0.1012623508344586e+02, D22 = -0.7487995877610167e+01, D23 = -0.3480091861555747e+02,
+        D24 = -0.7992771707568823e+01, D25 = 0.1025137723295662e+01;
+    private const double D31 = -0.6762803392801253e+00, D32 = 0.6087714651680015e+01, D33 = 0.1643084320892478e+02,
+        D34 = 0.2476722511418386e+02, D35 = -0.6594389125716872e+01;
+
+    // Step-size control (RODAS.f defaults): 0.2 ≤ h_new/h ≤ 6.
+    private const double Safety = 0.9, FacMin = 0.2, FacMax = 6;
+    private const int MaxSingular = 5;
+
+    private int _n;
+    private double[] _jac = [], _lu = [], _invDiag = [];
+    private int[] _pivots = [];
+    private double[] _f0 = [], _dfdt = [], _f = [], _yNew = [];
+    private double[] _k1 = [], _k2 = [], _k3 = [], _k4 = [], _k5 = [], _k6 = [];
+    private double[] _cont3 = [], _cont4 = [];
+
+    /// <inheritdoc />
+    public string Name => "Rodas4";
+
+    /// <inheritdoc />
+    public SolverStatistics Integrate(IOdeSystem system, double t0, double[] y, double tEnd,
+        ReadOnlySpan<double> outputTimes, Span<double> output, SolverOptions options)
+    {
+        int n = OdeSolverSupport.Validate(system, t0, y, tEnd, outputTimes, output, options);
+        EnsureWorkspace(n);
+        double atol = options.AbsoluteTolerance, rtol = options.RelativeTolerance;
+        bool fixedStep = options.FixedStep > 0;
+        double hMax = Math.Min(options.MaxStep, tEnd - t0);
+        var stats = new SolverStatistics();
+
+        double[] jac = _jac, lu = _lu, invDiag = _invDiag, f0 = _f0, dfdt = _dfdt, f = _f, yNew = _yNew;
+        double[] k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6;
+        int[] pivots = _pivots;
+
+        if (!OdeSolverSupport.AllFinite(y, n))
+            throw OdeSolverSupport.NonFinite(Name, "in the initial state", t0, y);
+        system.Evaluate(t0, y, f0);
+        stats.FunctionEvaluations++;
+        if (!OdeSolverSupport.AllFinite(f0, n))
+            throw OdeSolverSupport.NonFinite(Name, "at the initial state", t0, y);
+
+        double h;
+        if (fixedStep) h = options.FixedStep;
+        else if (options.InitialStep > 0) h = Math.Min(options.InitialStep, hMax);
+        else
+        {
+            h = OdeSolverSupport.InitialStep(system, t0, y, f0, n, 4, hMax, atol, rtol, yNew, f);
+            stats.FunctionEvaluations++;
+        }
+
+        int nextOutput = OdeSolverSupport.WriteOutputsAt(t0, y, n, outputTimes, output, 0);
+        double t = t0;
+        bool reject = false, lastRejectionNonFinite = false, haveF0 = true, newPoint = true;
+        int nonFiniteRejections = 0, singularCount = 0;
+        double hAcc = 0, errAcc = 0;
+
+        while (true)
+        {
+            if (stats.AcceptedSteps + stats.RejectedSteps >= options.MaxSteps)
+                throw OdeSolverSupport.TooManySteps(Name, options.MaxSteps, tEnd, t, y,
+                    "MaxSteps reached: tolerances may be too tight, or MaxSteps too small for the length of the interval and the time scales of the model");
+            if (h < OdeSolverSupport.MinRelativeStep * Math.Abs(t) || !(h > 1e-300))
+                throw OdeSolverSupport.StepSizeUnderflow(Name, t, y, h, lastRejectionNonFinite);
+
+            bool last = t + 1.0001 * h >= tEnd;
+            if (last) h = tEnd - t;
+            double tNew = last ? tEnd : t + h;
+
+            if (newPoint)
+            {
+                // f, ∂f/∂y and ∂f/∂t at the start of the step; a rejected step keeps them.
+                if (!haveF0)
+                {
+                    system.Evaluate(t, y, f0);
+                    stats.FunctionEvaluations++;
+                    if (!OdeSolverSupport.AllFinite(f0, n))
+                        throw OdeSolverSupport.NonFinite(Name, "in f at the accepted state", t, y);
+                }
+                system.Jacobian(t, y, jac, dfdt);
+                stats.JacobianEvaluations++;
+                newPoint = false;
+                haveF0 = true;
+            }
+
+            // E = (1/(hγ))·I − J, factorized.
+            double fac = 1.0 / (h * Gamma);
+            int nn = n * n;
+            for (int i = 0; i < nn; i++) lu[i] = -jac[i];
+            for (int i = 0; i < nn; i += n + 1) lu[i] += fac;
+            stats.Decompositions++;
+            if (!DenseLu.Decompose(lu, n, pivots, invDiag))
+            {
+                if (++singularCount >= MaxSingular)
+                    throw new SolverException(Name,
+                        $"the stage matrix (1/(hγ))·I − J is singular or not finite {MaxSingular} times in a row (last h = {h:G3})",
+                        t, y, OdeSolverSupport.AllFinite(jac, nn)
+                            ? OdeSolverSupport.BlowUpCause
+                            : "NaN/∞ in the Jacobian: an expression such as log/sqrt of a negative value or division by zero, or a parameter value out of range");
+                stats.RejectedSteps++;
+                reject = true;
+                h *= 0.5;
+                continue;
+            }
+
+            // The six stages (HNW II (7.25); RODAS.f).
+            double hc21 = C21 / h, hc31 = C31 / h, hc32 = C32 / h, hc41 = C41 / h, hc42 = C42 / h, hc43 = C43 / h;
+            double hc51 = C51 / h, hc52 = C52 / h, hc53 = C53 / h, hc54 = C54 / h;
+            double hc61 = C61 / h, hc62 = C62 / h, hc63 = C63 / h, hc64 = C64 / h, hc65 = C65 / h;
+            double hd1 = h * D1, hd2 = h * D2, hd3 = h * D3, hd4 = h * D4;
+
+            for (int i = 0; i < n; i++) k1[i] = f0[i] + hd1 * dfdt[i];
+            DenseLu.Solve(lu, n, pivots, invDiag, k1);
+
+            for (int i = 0; i < n; i++) yNew[i] = y[i] + A21 * k1[i];
+            system.Evaluate(t + C2 * h, yNew, f);
+            for (int i = 0; i < n; i++) k2[i] = f[i] + hd2 * dfdt[i] + hc21 * k1[i];
+            DenseLu.Solve(lu, n, pivots, invDiag, k2);
+
+            for (int i = 0; i < n; i++) yNew[i] = y[i] + A31 * k1[i] + A32 * k2[i];
+            system.Evaluate(t + C3 * h, yNew, f);
+            for (int i = 0; i < n; i++) k3[i] = f[i] + hd3 * dfdt[i] + hc31 * k1[i] + hc32 * k2[i];
+            DenseLu.Solve(lu, n, pivots, invDiag, k3);
+
+            for (int i = 0; i < n; i++) yNew[i] = y[i] + A41 * k1[i] + A42 * k2[i] + A43 * k3[i];
+            system.Evaluate(t + C4 * h, yNew, f);
+            for (int i = 0; i < n; i++) k4[i] = f[i] + hd4 * dfdt[i] + hc41 * k1[i] + hc42 * k2[i] + hc43 * k3[i];
+            DenseLu.Solve(lu, n, pivots, invDiag, k4);
+
+            for (int i = 0; i < n; i++) yNew[i] = y[i] + A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i];
+            system.Evaluate(tNew, yNew, f);
+            for (int i = 0; i < n; i++) k5[i] = f[i] + hc51 * k1[i] + hc52 * k2[i] + hc53 * k3[i] + hc54 * k4[i];
+            DenseLu.Solve(lu, n, pivots, invDiag, k5);
+
+            // Embedded 3rd-order solution, then the last stage: its solution u6 is the error estimate.
+            for (int i = 0; i < n; i++) yNew[i] += k5[i];
+            system.Evaluate(tNew, yNew, f);
+            for (int i = 0; i < n; i++) k6[i] = f[i] + hc61 * k1[i] + hc62 * k2[i] + hc63 * k3[i] + hc64 * k4[i] + hc65 * k5[i];
+            DenseLu.Solve(lu, n, pivots, invDiag, k6);
+            for (int i = 0; i < n; i++) yNew[i] += k6[i];
+            stats.FunctionEvaluations += 5;
+
+            double err = OdeSolverSupport.ErrorNorm(k6, y, yNew, n, atol, rtol);
+            if (!double.IsFinite(err))
+            {
+                // A stage hit NaN/∞ (e.g. the step overshot into a region where f is undefined): much smaller step.
+                stats.RejectedSteps++;
+                reject = true;
+                lastRejectionNonFinite = true;
+                if (++nonFiniteRejections > OdeSolverSupport.MaxConsecutiveNonFiniteRejections)
+                    throw OdeSolverSupport.NonFinite(Name, $"in every trial step from this time, down to step size h = {h:G3}", t, y);
+                h *= OdeSolverSupport.NonFiniteStepFactor;
+                continue;
+            }
+            nonFiniteRejections = 0;
+            singularCount = 0;
+            lastRejectionNonFinite = false;
+
+            // h_new = h / fac with 1/FacMax ≤ fac ≤ 1/FacMin; err^(1/4) for the local error O(h^4) of the estimate.
+            double quot = Math.Max(1.0 / FacMax, Math.Min(1.0 / FacMin, Math.Sqrt(Math.Sqrt(err)) / Safety));
+            double hNew = h / quot;
+
+            if (err <= 1.0 || fixedStep)
+            {
+                stats.AcceptedSteps++;
+                if (stats.AcceptedSteps > 1 && !fixedStep)
+                {
+                    // Predictive controller of Gustafsson (HNW II, IV.8 (8.21)), as in RODAS.f.
+                    double facGus = hAcc / h * Math.Sqrt(Math.Sqrt(err * err / errAcc)) / Safety;
+                    facGus = Math.Max(1.0 / FacMax, Math.Min(1.0 / FacMin, facGus));
+                    quot = Math.Max(quot, facGus);
+                    hNew = h / quot;
+                }
+                hAcc = h;
+                errAcc = Math.Max(1e-2, err);
+
+                if (nextOutput < outputTimes.Length && outputTimes[nextOutput] < tNew)
+                {
+                    PrepareDenseOutput(n);
+                    while (nextOutput < outputTimes.Length && outputTimes[nextOutput] < tNew)
+                    {
+                        Interpolate((outputTimes[nextOutput] - t) / h, y, yNew, n, output.Slice(nextOutput * n, n));
+                        nextOutput++;
+                    }
+                }
+
+                Array.Copy(yNew, y, n);
+                t = tNew;
+                nextOutput = OdeSolverSupport.WriteOutputsAt(t, y, n, outputTimes, output, nextOutput);
+                if (last) break;
+                newPoint = true;
+                haveF0 = false;
+
+                if (fixedStep) hNew = options.FixedStep;
+                else
+                {
+                    if (hNew > hMax) hNew = hMax;
+                    if (reject) hNew = Math.Min(hNew, h);
+                }
+                reject = false;
+                h = hNew;
+            }
+            else
+            {
+                stats.RejectedSteps++;
+                reject = true;
+                h = hNew;
+            }
+        }
+        return stats;
+    }
+
+    /// <summary>The two correction terms of the dense output (the d_ij of RODAS.f) for the step just computed.</summary>
+    private void PrepareDenseOutput(int n)
+    {
+        double[] k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5;
+        for (int i = 0; i < n; i++)
+        {
+            _cont3[i] = D21 * k1[i] + D22 * k2[i] + D23 * k3[i] + D24 * k4[i] + D25 * k5[i];
+            _cont4[i] = D31 * k1[i] + D32 * k2[i] + D33 * k3[i] + D34 * k4[i] + D35 * k5[i];
+        }
+    }
+
+    /// <summary>y(t + θh) ≈ (1−θ)·y₀ + θ·(y₁ + (1−θ)·(cont3 + θ·cont4)) (RODAS.f, CONTRO).</summary>
+    private void Interpolate(double theta, double[] y0, double[] y1, int n, Span<double> destination)
+    {
+        double theta1 = 1 - theta;
+        for (int i = 0; i < n; i++)
+            destination[i] = theta1 * y0[i] + theta * (y1[i] + theta1 * (_cont3[i] + theta * _cont4[i]));
+    }
+
+    private void EnsureWorkspace(int n)
+    {
+        if (n == _n) return;
+        _jac = new double[n * n]; _lu = new double[n * n]; _invDiag = new double[n]; _pivots = new int[n];
+        _f0 = new double[n]; _dfdt = new double[n]; _f = new double[n]; _yNew = new double[n];
+        _k1 = new double[n]; _k2 = new double[n]; _k3 = new double[n]; _k4 = new double[n]; _k5 = new double[n]; _k6 = new double[n];
+        _cont3 = new double[n]; _cont4 = new double[n];
+        _n = n;
+    }
+}

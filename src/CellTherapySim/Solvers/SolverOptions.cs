@@ -1,0 +1,20 @@
+namespace CellTherapySim.Solvers;
+
+/// <summary>Error control and limits for one integration.</summary>
+/// <param name="RelativeTolerance">Relative tolerance of the local error test (weights 1/(atol + rtol·|y|)).</param>
+/// <param name="AbsoluteTolerance">Absolute tolerance of the local error test, in the states' own units.</param>
+/// <param name="MaxSteps">Largest number of accepted plus rejected steps before the solver gives up.</param>
+/// <param name="InitialStep">First step size; 0 chooses it automatically (Hairer, Nørsett &amp; Wanner 1993, II.4).</param>
+/// <param name="MaxStep">Largest step size allowed.</param>
+/// <param name="FixedStep">When positive, error control is off and every step has this size (last step shortened); for convergence-order studies.</param>
+public sealed record SolverOptions(
+    double RelativeTolerance = 1e-6,
+    double AbsoluteTolerance = 1e-9,
+    int MaxSteps = 100_000,
+    double InitialStep = 0,
+    double MaxStep = double.PositiveInfinity,
+    double FixedStep = 0)
+{
+    /// <summary>The defaults: rtol 1e-6, atol 1e-9.</summary>
+    public static SolverOptions Default { get; } = new();
+}
