@@ -7,17 +7,18 @@ namespace CellTherapySim.Solvers;
 /// <para>Tableau: J. R. Dormand and P. J. Prince, "A family of embedded Runge–Kutta formulae",
 /// J. Comput. Appl. Math. 6 (1980) 19–26; 7 stages with FSAL (the last stage is f at the new point and is reused as
 /// the first stage of the next step), local extrapolation (the 5th-order result is propagated).</para>
-/// <para>Dense output: the 4th-order continuous extension of DOPRI5 (Shampine 1986, as in E. Hairer, S. P. Nørsett and
-/// G. Wanner, Solving Ordinary Differential Equations I, 2nd ed., Springer 1993, sec. II.6, and their code DOPRI5),
-/// costing no extra evaluations of f.</para>
-/// <para>Step control: the PI controller of HNW I, sec. IV.2 / DOPRI5 (safety 0.9, 0.2 ≤ h_new/h ≤ 10, β = 0.04,
-/// exponent 1/5 − 0.75β); automatic initial step of HNW I, sec. II.4; stiffness detection of HNW I, sec. IV.2
-/// (|hλ| ≈ h‖k₇ − k₆‖/‖y₁ − Y₆‖ &gt; 3.25 on 15 accepted steps without 6 non-stiff ones in between), reported in the
-/// message when MaxSteps is reached.</para>
+/// <para>Dense output: the 4th-order continuous extension of DOPRI5 (L. F. Shampine, Math. Comp. 46 (1986) 135–150, as
+/// given in E. Hairer, S. P. Nørsett and G. Wanner, Solving Ordinary Differential Equations I, 2nd ed., Springer 1993
+/// ("HNW I"), sec. II.6, and their code DOPRI5), costing no extra evaluations of f.</para>
+/// <para>Step control: the PI controller of DOPRI5 (E. Hairer and G. Wanner, Solving Ordinary Differential Equations II,
+/// 2nd ed., Springer 1996 ("HNW II"), sec. IV.2), with DOPRI5's defaults: safety 0.9, 0.2 ≤ h_new/h ≤ 10, β = 0.04,
+/// h_new = h·0.9·err^−(1/5 − 0.75β)·err_old^β. Automatic initial step of HNW I, sec. II.4. Stiffness detection of
+/// HNW II, sec. IV.2 (|hλ| ≈ h‖k₇ − k₆‖/‖y₁ − Y₆‖ &gt; 3.25 on 15 accepted steps without 6 non-stiff ones in between),
+/// reported in the message when MaxSteps is reached.</para>
 /// </remarks>
 public sealed class DormandPrince54 : IOdeSolver
 {
-    // Dormand & Prince (1980) coefficients, as in HNW I, Table II.5.2 and DOPRI5.
+    // Dormand & Prince (1980) coefficients, as in HNW I, Table II.5.2, and DOPRI5.
     private const double C2 = 1.0 / 5, C3 = 3.0 / 10, C4 = 4.0 / 5, C5 = 8.0 / 9;
     private const double A21 = 1.0 / 5;
     private const double A31 = 3.0 / 40, A32 = 9.0 / 40;
@@ -33,11 +34,11 @@ public sealed class DormandPrince54 : IOdeSolver
     private const double D1 = -12715105075.0 / 11282082432, D3 = 87487479700.0 / 32700410799, D4 = -10690763975.0 / 1880347072,
         D5 = 701980252875.0 / 199316789632, D6 = -1453857185.0 / 822651844, D7 = 69997945.0 / 29380423;
 
-    // PI step-size control (HNW I, IV.2; DOPRI5 defaults).
+    // PI step-size control (HNW II, IV.2; DOPRI5 defaults).
     private const double Safety = 0.9, FacMin = 0.2, FacMax = 10, Beta = 0.04;
     private const double Expo1 = 0.2 - Beta * 0.75;
 
-    // Stiffness detection (HNW I, IV.2; DOPRI5).
+    // Stiffness detection (HNW II, IV.2; DOPRI5).
     private const double StiffBound = 3.25;
     private const int StiffCount = 15, NonStiffCount = 6;
 
@@ -60,24 +61,9 @@ public sealed class DormandPrince54 : IOdeSolver
         double hMax = Math.Min(options.MaxStep, tEnd - t0);
         var stats = new SolverStatistics();
 
-        if (!OdeSolverSupport.AllFinite(y, n))
-            throw OdeSolverSupport.NonFinite(Name, "in the initial state", t0, y);
         double[] k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7;
         double[] yStage = _yStage, yNew = _yNew, err = _err;
-
-        system.Evaluate(t0, y, k1);
-        stats.FunctionEvaluations++;
-        if (!OdeSolverSupport.AllFinite(k1, n))
-            throw OdeSolverSupport.NonFinite(Name, "at the initial state", t0, y);
-
-        double h;
-        if (fixedStep) h = options.FixedStep;
-        else if (options.InitialStep > 0) h = Math.Min(options.InitialStep, hMax);
-        else
-        {
-            h = OdeSolverSupport.InitialStep(system, t0, y, k1, n, 5, hMax, atol, rtol, yStage, k2);
-            stats.FunctionEvaluations++;
-        }
+        double h = OdeSolverSupport.Start(Name, system, t0, y, n, options, hMax, 5, k1, yStage, k2, ref stats);
 
         int nextOutput = OdeSolverSupport.WriteOutputsAt(t0, y, n, outputTimes, output, 0);
         double t = t0;
@@ -120,7 +106,7 @@ public sealed class DormandPrince54 : IOdeSolver
                 err[i] = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
             double errNorm = OdeSolverSupport.ErrorNorm(err, y, yNew, n, atol, rtol);
 
-            if (!double.IsFinite(errNorm) || !OdeSolverSupport.AllFinite(k7, n))
+            if (!double.IsFinite(errNorm))
             {
                 // A stage or the new point hit NaN/∞: retry with a much smaller step.
                 stats.RejectedSteps++;
@@ -144,7 +130,7 @@ public sealed class DormandPrince54 : IOdeSolver
                 facOld = Math.Max(errNorm, 1e-4);
                 stats.AcceptedSteps++;
 
-                // Stiffness detection (HNW I, IV.2): h·‖k7 − k6‖ / ‖y_new − Y6‖ estimates |hλ| of the dominant eigenvalue.
+                // Stiffness detection (HNW II, IV.2): h·‖k7 − k6‖ / ‖y_new − Y6‖ estimates |hλ| of the dominant eigenvalue.
                 double stNum = 0, stDen = 0;
                 for (int i = 0; i < n; i++)
                 {

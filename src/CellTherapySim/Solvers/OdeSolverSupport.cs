@@ -69,6 +69,26 @@ internal static class OdeSolverSupport
         return n;
     }
 
+    /// <summary>
+    /// Common start of an integration: checks that the initial state is finite, evaluates f(t0, y0) into
+    /// <paramref name="f0"/> (which must be finite) and returns the first step: FixedStep, else InitialStep, else
+    /// <see cref="InitialStep"/> (one more evaluation of f, with <paramref name="work1"/>, <paramref name="work2"/>).
+    /// </summary>
+    internal static double Start(string solver, IOdeSystem system, double t0, double[] y, int n, SolverOptions options,
+        double hMax, int errorOrder, double[] f0, double[] work1, double[] work2, ref SolverStatistics stats)
+    {
+        if (!AllFinite(y, n))
+            throw NonFinite(solver, "in the initial state", t0, y);
+        system.Evaluate(t0, y, f0);
+        stats.FunctionEvaluations++;
+        if (!AllFinite(f0, n))
+            throw NonFinite(solver, "at the initial state", t0, y);
+        if (options.FixedStep > 0) return options.FixedStep;
+        if (options.InitialStep > 0) return Math.Min(options.InitialStep, hMax);
+        stats.FunctionEvaluations++;
+        return InitialStep(system, t0, y, f0, n, errorOrder, hMax, options.AbsoluteTolerance, options.RelativeTolerance, work1, work2);
+    }
+
     /// <summary>Returns an array of at least <paramref name="n"/> values, reusing <paramref name="array"/> when it is large enough.</summary>
     internal static double[] Ensure(double[]? array, int n) => array is not null && array.Length >= n ? array : new double[n];
 

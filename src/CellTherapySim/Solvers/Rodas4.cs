@@ -5,9 +5,9 @@ namespace CellTherapySim.Solvers;
 /// </summary>
 /// <remarks>
 /// <para>Method: E. Hairer and G. Wanner, Solving Ordinary Differential Equations II: Stiff and Differential-Algebraic
-/// Problems, 2nd ed., Springer 1996, sec. IV.7, and the coefficients of their Fortran code RODAS.f
-/// (subroutine ROCOE, METH = 1). The W-transformed formulation of HNW II (7.25) is used: with γ = 1/4 and
-/// E = (1/(hγ))·I − J, each stage solves E·u_i = f(t + c_i h, y + Σ a_ij u_j) + Σ (c_ij/h)·u_j + h·d_i·∂f/∂t.
+/// Problems, 2nd ed., Springer 1996 ("HNW II"), sec. IV.7, and the coefficients of their Fortran code RODAS.f
+/// (subroutine ROCOE, METH = 1). The transformed formulation of HNW II, sec. IV.7 (variables u_i = Σ γ_ij k_j, which
+/// avoids matrix–vector products with J) is used: with γ = 1/4 and E = (1/(hγ))·I − J, each stage solves E·u_i = f(t + c_i h, y + Σ a_ij u_j) + Σ (c_ij/h)·u_j + h·d_i·∂f/∂t.
 /// The last two stages are evaluated at t + h and y₁ = y + Σ a_5j u_j + u₅ + u₆ (stiffly accurate), so the embedded
 /// 3rd-order solution is y₁ − u₆ and u₆ is the local error estimate.</para>
 /// <para>The Jacobian J = ∂f/∂y and ∂f/∂t come from <see cref="IOdeSystem.Jacobian"/>, once per accepted step; a rejected
@@ -16,7 +16,7 @@ namespace CellTherapySim.Solvers;
 /// <para>Dense output: the 3rd-order continuous extension of RODAS.f,
 /// y(t + θh) ≈ (1−θ)·y₀ + θ·(y₁ + (1−θ)·(Σ d_2j u_j + θ·Σ d_3j u_j)).</para>
 /// <para>Step control as in RODAS.f: h_new = h / clamp(err^(1/4)/0.9, 1/6, 5) (i.e. 0.2 ≤ h_new/h ≤ 6), with the
-/// predictive controller of Gustafsson (HNW II, IV.8 (8.21)) after accepted steps and no increase right after a
+/// predictive controller of Gustafsson (HNW II, sec. IV.8) after accepted steps and no increase right after a
 /// rejection. Automatic initial step of Hairer, Nørsett &amp; Wanner, Solving ODEs I, sec. II.4.</para>
 /// </remarks>
 public sealed class Rodas4 : IOdeSolver
@@ -71,25 +71,11 @@ public sealed class Rodas4 : IOdeSolver
         double[] k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6;
         int[] pivots = _pivots;
 
-        if (!OdeSolverSupport.AllFinite(y, n))
-            throw OdeSolverSupport.NonFinite(Name, "in the initial state", t0, y);
-        system.Evaluate(t0, y, f0);
-        stats.FunctionEvaluations++;
-        if (!OdeSolverSupport.AllFinite(f0, n))
-            throw OdeSolverSupport.NonFinite(Name, "at the initial state", t0, y);
-
-        double h;
-        if (fixedStep) h = options.FixedStep;
-        else if (options.InitialStep > 0) h = Math.Min(options.InitialStep, hMax);
-        else
-        {
-            h = OdeSolverSupport.InitialStep(system, t0, y, f0, n, 4, hMax, atol, rtol, yNew, f);
-            stats.FunctionEvaluations++;
-        }
+        double h = OdeSolverSupport.Start(Name, system, t0, y, n, options, hMax, 4, f0, yNew, f, ref stats);
 
         int nextOutput = OdeSolverSupport.WriteOutputsAt(t0, y, n, outputTimes, output, 0);
         double t = t0;
-        bool reject = false, lastRejectionNonFinite = false, haveF0 = true, newPoint = true;
+        bool reject = false, lastRejectionNonFinite = false, newPoint = true;
         int nonFiniteRejections = 0, singularCount = 0;
         double hAcc = 0, errAcc = 0;
 
@@ -107,18 +93,10 @@ public sealed class Rodas4 : IOdeSolver
 
             if (newPoint)
             {
-                // f, ∂f/∂y and ∂f/∂t at the start of the step; a rejected step keeps them.
-                if (!haveF0)
-                {
-                    system.Evaluate(t, y, f0);
-                    stats.FunctionEvaluations++;
-                    if (!OdeSolverSupport.AllFinite(f0, n))
-                        throw OdeSolverSupport.NonFinite(Name, "in f at the accepted state", t, y);
-                }
+                // ∂f/∂y and ∂f/∂t at the start of the step (f0 is already there); a rejected step keeps them.
                 system.Jacobian(t, y, jac, dfdt);
                 stats.JacobianEvaluations++;
                 newPoint = false;
-                haveF0 = true;
             }
 
             // E = (1/(hγ))·I − J, factorized.
@@ -141,7 +119,7 @@ public sealed class Rodas4 : IOdeSolver
                 continue;
             }
 
-            // The six stages (HNW II (7.25); RODAS.f).
+            // The six stages (HNW II, IV.7; RODAS.f).
             double hc21 = C21 / h, hc31 = C31 / h, hc32 = C32 / h, hc41 = C41 / h, hc42 = C42 / h, hc43 = C43 / h;
             double hc51 = C51 / h, hc52 = C52 / h, hc53 = C53 / h, hc54 = C54 / h;
             double hc61 = C61 / h, hc62 = C62 / h, hc63 = C63 / h, hc64 = C64 / h, hc65 = C65 / h;
@@ -179,9 +157,16 @@ public sealed class Rodas4 : IOdeSolver
             stats.FunctionEvaluations += 5;
 
             double err = OdeSolverSupport.ErrorNorm(k6, y, yNew, n, atol, rtol);
+            if (double.IsFinite(err) && (err <= 1.0 || fixedStep) && !last)
+            {
+                // f at the new point, needed by the next step: evaluated now so that a NaN/∞ there rejects this step.
+                system.Evaluate(tNew, yNew, f);
+                stats.FunctionEvaluations++;
+                if (!OdeSolverSupport.AllFinite(f, n)) err = double.NaN;
+            }
             if (!double.IsFinite(err))
             {
-                // A stage hit NaN/∞ (e.g. the step overshot into a region where f is undefined): much smaller step.
+                // A stage or the new point hit NaN/∞ (e.g. the step overshot into a region where f is undefined): much smaller step.
                 stats.RejectedSteps++;
                 reject = true;
                 lastRejectionNonFinite = true;
@@ -203,7 +188,7 @@ public sealed class Rodas4 : IOdeSolver
                 stats.AcceptedSteps++;
                 if (stats.AcceptedSteps > 1 && !fixedStep)
                 {
-                    // Predictive controller of Gustafsson (HNW II, IV.8 (8.21)), as in RODAS.f.
+                    // Predictive controller of Gustafsson (HNW II, IV.8), as in RODAS.f.
                     double facGus = hAcc / h * Math.Sqrt(Math.Sqrt(err * err / errAcc)) / Safety;
                     facGus = Math.Max(1.0 / FacMax, Math.Min(1.0 / FacMin, facGus));
                     quot = Math.Max(quot, facGus);
@@ -226,8 +211,8 @@ public sealed class Rodas4 : IOdeSolver
                 t = tNew;
                 nextOutput = OdeSolverSupport.WriteOutputsAt(t, y, n, outputTimes, output, nextOutput);
                 if (last) break;
+                (f0, f) = (f, f0);
                 newPoint = true;
-                haveF0 = false;
 
                 if (fixedStep) hNew = options.FixedStep;
                 else
@@ -245,6 +230,8 @@ public sealed class Rodas4 : IOdeSolver
                 h = hNew;
             }
         }
+        _f0 = f0;
+        _f = f;
         return stats;
     }
 

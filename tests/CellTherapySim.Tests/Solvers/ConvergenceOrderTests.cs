@@ -52,17 +52,37 @@ public class ConvergenceOrderTests(ITestOutputHelper log)
     }
 
     /// <summary>
-    /// Dense output of DOPRI5 at interior points (θ = 0.3, 0.5, 0.8 of a step, near t = 0.3, 0.9, 1.5): the continuous
-    /// extension has order 4, so the observed order of the max error over those points must be ≥ 4 − 0.3.
+    /// Dense output at interior points (θ = 0.3, 0.5, 0.8 of a step, near t = 0.3, 0.9, 1.5). A continuous extension of
+    /// order q has local error O(h^(q+1)) that does not accumulate, so the observed order of the max error over those
+    /// points is min(p, q + 1): DOPRI5 (p = 5, q = 4) must show ≥ 4 − 0.3 (as required of a 4th-order dense output);
+    /// RODAS (p = 4, q = 3, the d_ij of RODAS.f) must show 4 ± 0.3, which a wrong d_ij coefficient would break.
     /// </summary>
     [Fact]
     public void DormandPrinceDenseOutputIsAtLeastFourthOrder()
     {
         double[] steps = [0.1, 0.05, 0.025, 0.0125];
+        var errors = DenseOutputErrors(new DormandPrince54(), steps);
+        for (int s = 1; s < steps.Length; s++)
+        {
+            double order = Math.Log2(errors[s - 1] / errors[s]);
+            log.WriteLine($"DOPRI5 dense output: h = {steps[s]:G4}, error {errors[s]:E3}, observed order {order:F3}");
+            Assert.True(order >= 3.7, $"dense output observed order {order:F3} < 3.7 between h = {steps[s - 1]} and {steps[s]}");
+        }
+    }
+
+    /// <inheritdoc cref="DormandPrinceDenseOutputIsAtLeastFourthOrder"/>
+    [Fact]
+    public void RodasDenseOutputConvergesWithOrderFour()
+    {
+        double[] steps = [0.1, 0.05, 0.025, 0.0125];
+        AssertOrder("RODAS dense output", steps, DenseOutputErrors(new Rodas4(), steps), 4, 0.3);
+    }
+
+    private static double[] DenseOutputErrors(IOdeSolver solver, double[] steps)
+    {
         double[] thetas = [0.3, 0.5, 0.8];
         double[] near = [0.3, 0.9, 1.5];
         var errors = new double[steps.Length];
-        var solver = new DormandPrince54();
         for (int s = 0; s < steps.Length; s++)
         {
             double h = steps[s];
@@ -77,11 +97,6 @@ public class ConvergenceOrderTests(ITestOutputHelper log)
                 errors[s] = Math.Max(errors[s], Math.Max(Math.Abs(output[2 * j] - exact[0]), Math.Abs(output[2 * j + 1] - exact[1])));
             }
         }
-        for (int s = 1; s < steps.Length; s++)
-        {
-            double order = Math.Log2(errors[s - 1] / errors[s]);
-            log.WriteLine($"DOPRI5 dense output: h = {steps[s]:G4}, error {errors[s]:E3}, observed order {order:F3}");
-            Assert.True(order >= 3.7, $"dense output observed order {order:F3} < 3.7 between h = {steps[s - 1]} and {steps[s]}");
-        }
+        return errors;
     }
 }

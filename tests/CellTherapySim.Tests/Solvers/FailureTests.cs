@@ -83,6 +83,31 @@ public class FailureTests(ITestOutputHelper log)
         Assert.Contains("Rodas4", ex.Message);
     }
 
+    /// <summary>Finite f but a NaN entry in the Jacobian: Rodas4 cannot factorize its stage matrix and says why.</summary>
+    [Fact]
+    public void RodasReportsNonFiniteJacobian()
+    {
+        double[] y = [1];
+        var ex = Assert.Throws<SolverException>(() =>
+            new Rodas4().Integrate(new NaNJacobian(), 0, y, 1, [], [], SolverOptions.Default));
+        log.WriteLine(ex.Message);
+        Assert.Equal(0, ex.Time);
+        Assert.Contains("singular or not finite", ex.Reason);
+        Assert.Contains("NaN/∞ in the Jacobian", ex.Message);
+    }
+
+    private sealed class NaNJacobian : IOdeSystem
+    {
+        public int Dimension => 1;
+        public void Evaluate(double t, double[] y, double[] dydt) => dydt[0] = -y[0];
+
+        public void Jacobian(double t, double[] y, double[] dfdy, double[] dfdt)
+        {
+            dfdy[0] = double.NaN;
+            dfdt[0] = 0;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Solvers))]
     public void InvalidArgumentsAreRejected(string solverName)
