@@ -28,8 +28,9 @@ public static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var parseError in parsed.Errors) error.WriteLine($"ctsim: {parseError.Message}");
-            error.WriteLine($"Run 'ctsim {string.Join(' ', CommandPath(parsed))} --help' for usage.".Replace("  ", " "));
+            var problems = string.Join(" ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Trim()).Distinct());
+            var usage = $"ctsim {string.Join(' ', CommandPath(parsed))} --help".Replace("  ", " ");
+            error.WriteLine($"ctsim: error: {problems} (run '{usage}' for usage)");
             return BadInput;
         }
         try

@@ -24,9 +24,26 @@ internal static class SimulateCommand
         var times = new Option<string?>("--times") { Description = "Output days: start:stop:step or a comma list (0,1,3,7). Default: the model's scenario (0:15:1).", HelpName = "TIMES" };
         var output = new Option<string?>("--out") { Description = "Write the trajectory as CSV: time, every state, every readout.", HelpName = "FILE" };
         var set = new Option<string[]>("--set") { Description = "Override a parameter value, e.g. --set k_act=1.5 (repeatable).", HelpName = "NAME=VALUE" };
-        var rtol = new Option<double>("--rtol") { Description = "Relative tolerance of the solver.", DefaultValueFactory = _ => SolverOptions.Default.RelativeTolerance };
-        var atol = new Option<double>("--atol") { Description = "Absolute tolerance of the solver.", DefaultValueFactory = _ => SolverOptions.Default.AbsoluteTolerance };
-        var solver = new Option<SolverKind>("--solver") { Description = "stiff (Rodas4, analytic Jacobian) or nonstiff (Dormand-Prince 5(4)).", DefaultValueFactory = _ => SolverKind.Stiff };
+        var rtol = PositiveNumber("--rtol", "Relative tolerance of the solver.", SolverOptions.Default.RelativeTolerance);
+        var atol = PositiveNumber("--atol", "Absolute tolerance of the solver.", SolverOptions.Default.AbsoluteTolerance);
+        var solver = new Option<SolverKind>("--solver")
+        {
+            Description = "stiff (Rodas4, analytic Jacobian) or nonstiff (Dormand-Prince 5(4)). Default: stiff.",
+            HelpName = "stiff|nonstiff",
+            DefaultValueFactory = _ => SolverKind.Stiff,
+            CustomParser = result =>
+            {
+                var text = result.Tokens[0].Value;
+                switch (text.ToLowerInvariant())
+                {
+                    case "stiff": return SolverKind.Stiff;
+                    case "nonstiff": return SolverKind.Nonstiff;
+                    default:
+                        result.AddError($"--solver: unknown solver '{text}'; expected stiff or nonstiff");
+                        return default;
+                }
+            },
+        };
 
         var command = new Command("simulate", "Simulate one animal: states and readouts (PMWT, TWL, ...) by day. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15).")
         {
@@ -37,16 +54,16 @@ internal static class SimulateCommand
             var definition = ModelLoader.Read(parse.GetValue(model));
             var scenario = definition.Scenario;
             var injuryName = parse.GetValue(injury) ?? scenario.Injury;
-            if (definition.Injuries.Count > 0 && definition.Injury(injuryName) is null)
-                throw new InputException("--injury", $"unknown injury preset '{injuryName}'; expected one of {string.Join(", ", definition.Injuries.Select(i => i.Name))}");
+            if (injuryName.Length > 0 && definition.Injury(injuryName) is null)
+                throw new InputException("--injury", definition.Injuries.Count > 0
+                    ? $"unknown injury preset '{injuryName}'; expected one of {string.Join(", ", definition.Injuries.Select(i => i.Name))}"
+                    : $"unknown injury preset '{injuryName}'; model '{definition.Name}' defines none");
             var (doseTexts, doseSource) = parse.GetValue(doses) is { Length: > 0 } given ? (given, "--dose") : (scenario.Doses.ToArray(), $"{definition.Source} (scenario)");
             var schedule = doseTexts.Length == 1 && doseTexts[0] == "none"
                 ? []
                 : doseTexts.Select(d => Dose.Parse(d, definition, doseSource)).ToList();
             var timeGrid = parse.GetValue(times) is { } t ? TimeGrid.Parse(t, "--times") : TimeGrid.Parse(scenario.Times, $"{definition.Source} (scenario)");
-            var options = new SolverOptions(
-                Positive(parse.GetValue(rtol), "--rtol"),
-                Positive(parse.GetValue(atol), "--atol"));
+            var options = new SolverOptions(parse.GetValue(rtol), parse.GetValue(atol));
 
             var compiled = Compilation.CompiledModel.Compile(definition);
             var parameters = ParameterOverrides.Apply(definition, compiled.DefaultParameters(), parse.GetValue(set) ?? [], "--set");
@@ -60,8 +77,19 @@ internal static class SimulateCommand
         return command;
     }
 
-    private static double Positive(double value, string option) =>
-        value > 0 && double.IsFinite(value) ? value : throw new InputException(option, $"must be a positive number, not {value.ToString(CultureInfo.InvariantCulture)}");
+    private static Option<double> PositiveNumber(string name, string description, double defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "NUMBER",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value > 0) return value;
+            result.AddError($"{name}: '{text}' is not a positive number; expected e.g. {defaultValue.ToString(CultureInfo.InvariantCulture)}");
+            return default;
+        },
+    };
 
     private static void WriteCsv(string path, ModelDefinition definition, Trajectory trajectory, IAnsiConsole console)
     {

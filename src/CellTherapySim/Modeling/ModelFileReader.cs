@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CellTherapySim.Modeling.Expressions;
+using CellTherapySim.Simulation;
 using YamlDotNet.RepresentationModel;
 
 namespace CellTherapySim.Modeling;
@@ -54,12 +55,12 @@ public static partial class ModelFileReader
 
         var intermediates = ReadIntermediates(yaml, intermediateNodes, parameters, states);
         var symbols = SymbolTable(parameters, states, intermediates.Select(i => i.Name).ToList());
-        var equations = ReadEquations(yaml, equationMap, states, symbols);
+        var equations = ReadEquations(yaml, equationMap, stateMap, states, symbols);
         var readouts = ReadReadouts(yaml, root, symbols);
         var routes = ReadRoutes(yaml, root, states);
         var injuries = ReadInjuries(yaml, root, states);
         var endpoints = ReadEndpoints(yaml, root, readouts);
-        var scenario = ReadScenario(yaml, root, injuries);
+        var scenario = ReadScenario(yaml, root, injuries, routes);
 
         return new ModelDefinition(
             YamlNodes.Optional(root, "name") is { } n ? yaml.Text(n, "'name'") : Path.GetFileNameWithoutExtension(file),
@@ -103,11 +104,12 @@ public static partial class ModelFileReader
             throw yaml.Error(familyNode, $"unknown distribution '{familyText}' in {what}; expected one of {string.Join(", ", Enum.GetNames<PriorFamily>().Select(f => f.ToLowerInvariant()))}");
         var names = Prior.ArgumentNames(family);
         var args = new Dictionary<string, double>();
-        foreach (var (key, keyNode, value) in yaml.Entries(map, what, ["distribution", .. names]))
-            if (key != "distribution") args[key] = yaml.Number(value, $"'{key}' of {what}");
+        var argNodes = new Dictionary<string, YamlNode>();
+        foreach (var (key, _, value) in yaml.Entries(map, what, ["distribution", .. names]))
+            if (key != "distribution") (args[key], argNodes[key]) = (yaml.Number(value, $"'{key}' of {what}"), value);
         foreach (var name in names)
             if (!args.ContainsKey(name)) throw yaml.Error(map, $"{what} ({familyText}) has no '{name}'; expected {string.Join(", ", names)}");
-        if (Prior.Validate(family, args) is { } problem) throw yaml.Error(map, $"{what}: {problem}");
+        if (Prior.Validate(family, args) is { } invalid) throw yaml.Error(argNodes[invalid.Argument], $"{what}: {invalid.Problem}");
         return new Prior(family, args);
     }
 
@@ -160,7 +162,7 @@ public static partial class ModelFileReader
         {
             if (mark[i] == 2) return;
             if (mark[i] == 1)
-                throw yaml.Error(nodes[i].KeyNode, $"intermediate '{names[i]}' depends on itself: {string.Join(" -> ", path.Append(names[i]))}");
+                throw yaml.Error(nodes[i].KeyNode, $"intermediate '{names[i]}' depends on itself: {string.Join(" -> ", path.SkipWhile(p => p != names[i]).Append(names[i]))}");
             mark[i] = 1;
             foreach (var d in dependencies[i]) Visit(d, [.. path, names[i]]);
             mark[i] = 2;
@@ -208,7 +210,7 @@ public static partial class ModelFileReader
         return ExpressionParser.Parse(scalar.Value ?? "", yaml.File, line, column, name => symbols.GetValueOrDefault(name));
     }
 
-    private static List<Expr> ReadEquations(YamlNodes yaml, YamlMappingNode map, List<StateDefinition> states, Dictionary<string, Symbol> symbols)
+    private static List<Expr> ReadEquations(YamlNodes yaml, YamlMappingNode map, YamlMappingNode stateMap, List<StateDefinition> states, Dictionary<string, Symbol> symbols)
     {
         var equations = new Expr?[states.Count];
         foreach (var (key, keyNode, value) in yaml.Entries(map, "'equations'"))
@@ -221,8 +223,9 @@ public static partial class ModelFileReader
             if (equations[index] is not null) throw yaml.Error(keyNode, $"state '{name}' has two equations");
             equations[index] = ParseExpression(yaml, value, symbols, $"equation '{key}'");
         }
+        var stateKeys = stateMap.Children.Keys.ToList();
         for (var i = 0; i < states.Count; i++)
-            if (equations[i] is null) throw yaml.Error(map, $"state '{states[i].Name}' has no equation; expected 'd{states[i].Name}/dt: ...' under 'equations'");
+            if (equations[i] is null) throw yaml.Error(stateKeys[i], $"state '{states[i].Name}' has no equation; expected 'd{states[i].Name}/dt: ...' under 'equations'");
         return equations.Select(e => e!).ToList();
     }
 
@@ -327,7 +330,7 @@ public static partial class ModelFileReader
         return result;
     }
 
-    private static Scenario ReadScenario(YamlNodes yaml, YamlMappingNode root, List<InjuryPreset> injuries)
+    private static Scenario ReadScenario(YamlNodes yaml, YamlMappingNode root, List<InjuryPreset> injuries, List<RouteDefinition> routes)
     {
         if (YamlNodes.Optional(root, "scenario") is not { } node)
             return new Scenario("", injuries.Count > 0 ? injuries[0].Name : "", [], "0:15:1");
@@ -341,12 +344,36 @@ public static partial class ModelFileReader
             if (injuries.All(i => i.Name != injury))
                 throw yaml.Error(injuryNode, $"the scenario's injury '{injury}' is not an injury preset; expected one of {string.Join(", ", injuries.Select(i => i.Name))}");
         }
-        var doses = YamlNodes.Optional(map, "doses") is { } dosesNode
-            ? yaml.Sequence(dosesNode, "the scenario's doses").Select(d => yaml.Text(d, "a scenario dose (DAY:ROUTE:CELLS)")).ToList()
-            : [];
-        return new Scenario(
-            OptionalText(yaml, map, "description", what), injury, doses,
-            YamlNodes.Optional(map, "times") is { } timesNode ? yaml.Text(timesNode, "the scenario's times") : "0:15:1");
+        var doses = new List<string>();
+        if (YamlNodes.Optional(map, "doses") is { } dosesNode)
+        {
+            foreach (var doseNode in yaml.Sequence(dosesNode, "the scenario's doses"))
+            {
+                var dose = yaml.Text(doseNode, "a scenario dose (DAY:ROUTE:CELLS)");
+                CheckAt(yaml, doseNode, () => Dose.Parse(dose, routes, yaml.File));
+                doses.Add(dose);
+            }
+        }
+        var times = "0:15:1";
+        if (YamlNodes.Optional(map, "times") is { } timesNode)
+        {
+            times = yaml.Text(timesNode, "the scenario's times");
+            CheckAt(yaml, timesNode, () => TimeGrid.Parse(times, yaml.File));
+        }
+        return new Scenario(OptionalText(yaml, map, "description", what), injury, doses, times);
+    }
+
+    /// <summary>Runs a check that reports problems without a position (the command-line parsers), locating them at <paramref name="node"/>.</summary>
+    private static void CheckAt(YamlNodes yaml, YamlNode node, Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (InputException e)
+        {
+            throw yaml.Error(node, e.Problem);
+        }
     }
 
     private static string OptionalText(YamlNodes yaml, YamlMappingNode map, string key, string what) =>

@@ -33,15 +33,16 @@ public sealed record Prior(PriorFamily Family, IReadOnlyDictionary<string, doubl
     public static Prior DefaultFor(double value) =>
         new(PriorFamily.LogNormal, new Dictionary<string, double> { ["median"] = value, ["sdlog"] = 0.5 });
 
-    /// <summary>Why the arguments are invalid for the family, or null when they are valid.</summary>
-    public static string? Validate(PriorFamily family, IReadOnlyDictionary<string, double> args) => family switch
+    /// <summary>The first invalid argument and why it is invalid for the family, or null when all are valid.</summary>
+    public static (string Argument, string Problem)? Validate(PriorFamily family, IReadOnlyDictionary<string, double> args) => family switch
     {
-        PriorFamily.LogNormal when args["median"] <= 0 => "lognormal median must be > 0",
-        PriorFamily.LogNormal when args["sdlog"] <= 0 => "lognormal sdlog must be > 0",
-        PriorFamily.Normal when args["sd"] <= 0 => "normal sd must be > 0",
-        PriorFamily.HalfNormal when args["sd"] <= 0 => "halfnormal sd must be > 0",
-        PriorFamily.Beta when args["a"] <= 0 || args["b"] <= 0 => "beta a and b must be > 0",
-        PriorFamily.Uniform when args["lower"] >= args["upper"] => "uniform lower must be < upper",
+        PriorFamily.LogNormal when args["median"] <= 0 => ("median", $"lognormal median must be > 0, not {args["median"]:G6}"),
+        PriorFamily.LogNormal when args["sdlog"] <= 0 => ("sdlog", $"lognormal sdlog must be > 0, not {args["sdlog"]:G6}"),
+        PriorFamily.Normal when args["sd"] <= 0 => ("sd", $"normal sd must be > 0, not {args["sd"]:G6}"),
+        PriorFamily.HalfNormal when args["sd"] <= 0 => ("sd", $"halfnormal sd must be > 0, not {args["sd"]:G6}"),
+        PriorFamily.Beta when args["a"] <= 0 => ("a", $"beta a must be > 0, not {args["a"]:G6}"),
+        PriorFamily.Beta when args["b"] <= 0 => ("b", $"beta b must be > 0, not {args["b"]:G6}"),
+        PriorFamily.Uniform when args["lower"] >= args["upper"] => ("upper", $"uniform upper must be > lower ({args["lower"]:G6}), not {args["upper"]:G6}"),
         _ => null,
     };
 

@@ -22,17 +22,33 @@ internal sealed class YamlNodes(string file)
         catch (YamlException e)
         {
             var problem = e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
-            throw new InputException(File, (int)e.Start.Line, (int)e.Start.Column, $"invalid YAML: {problem.Trim()}");
+            // YamlDotNet places a tab in the indentation at the start of the enclosing mapping; find the tab itself.
+            var (line, column) = problem.Contains("tab", StringComparison.Ordinal) && IndentationTab(text) is { } tab
+                ? tab
+                : ((int)e.Start.Line, (int)e.Start.Column);
+            throw new InputException(File, line, column, $"invalid YAML: {problem.Trim()}");
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        catch (InvalidOperationException)
         {
-            // YamlDotNet reports some malformed input (e.g. an unclosed '{' at the end of the file, or a duplicate key
-            // in some versions) with these instead of a YamlException; the scanner's position is where it stopped.
+            // YamlDotNet's scanner reports some malformed input (e.g. an unclosed '{' followed by more lines) with this
+            // instead of a YamlException; its position is where it stopped.
             var at = scanner.CurrentPosition;
-            throw new InputException(File, (int)at.Line, (int)at.Column, $"invalid YAML: the text cannot be parsed here (an unclosed bracket or quote, or bad indentation?) ({e.Message})");
+            throw new InputException(File, (int)at.Line, (int)at.Column, "invalid YAML: the text cannot be parsed here; look for an unclosed '{', '[' or quote, or wrong indentation, above");
         }
         if (stream.Documents.Count == 0) throw new InputException(File, "the file is empty; expected a YAML mapping with parameters, states and equations");
         return Mapping(stream.Documents[0].RootNode, "the document");
+    }
+
+    /// <summary>1-based line and column of the first tab in a line's indentation, or null.</summary>
+    private static (int Line, int Column)? IndentationTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indentation = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            if (lines[i].IndexOf('\t', 0, indentation) is var tab and >= 0) return (i + 1, tab + 1);
+        }
+        return null;
     }
 
     /// <summary>An error at a node.</summary>

@@ -26,9 +26,9 @@ public static class TimeGrid
         var (start, stop, step) = (Number(parts[0], text, source), Number(parts[1], text, source), Number(parts[2], text, source));
         if (step <= 0) throw new InputException(source, $"'{text}': the step must be > 0");
         if (stop < start) throw new InputException(source, $"'{text}': stop {Show(stop)} is before start {Show(start)} (times must increase)");
-        var count = (long)Math.Floor((stop - start) / step * (1 + 1e-12) + 1e-9) + 1;
-        if (count > 10_000_000) throw new InputException(source, $"'{text}' gives {count} output times; at most 10,000,000");
-        var times = new double[count];
+        var count = Math.Floor((stop - start) / step * (1 + 1e-12) + 1e-9) + 1;
+        if (count > 10_000_000) throw new InputException(source, $"'{text}' gives more than 10,000,000 output times; use a larger step");
+        var times = new double[(int)count];
         for (var i = 0; i < count; i++) times[i] = start + i * step;
         return times;
     }
