@@ -45,29 +45,21 @@ public sealed class ExpressionParser
 
     private char Current => _text[_pos];
 
-    private Expr ParseSum()
-    {
-        var left = ParseProduct();
-        while (true)
-        {
-            SkipSpace();
-            if (AtEnd || (Current != '+' && Current != '-')) return left;
-            var op = Current == '+' ? BinaryOperator.Add : BinaryOperator.Subtract;
-            _pos++;
-            left = new Binary(op, left, ParseProduct());
-        }
-    }
+    private Expr ParseSum() => ParseLeftAssociative(ParseProduct, ('+', BinaryOperator.Add), ('-', BinaryOperator.Subtract));
 
-    private Expr ParseProduct()
+    private Expr ParseProduct() => ParseLeftAssociative(ParseUnary, ('*', BinaryOperator.Multiply), ('/', BinaryOperator.Divide));
+
+    /// <summary>operand (op operand)*, grouped from the left, for one precedence level's two operators.</summary>
+    private Expr ParseLeftAssociative(Func<Expr> operand, (char Symbol, BinaryOperator Operator) first, (char Symbol, BinaryOperator Operator) second)
     {
-        var left = ParseUnary();
+        var left = operand();
         while (true)
         {
             SkipSpace();
-            if (AtEnd || (Current != '*' && Current != '/')) return left;
-            var op = Current == '*' ? BinaryOperator.Multiply : BinaryOperator.Divide;
+            if (AtEnd || (Current != first.Symbol && Current != second.Symbol)) return left;
+            var op = Current == first.Symbol ? first.Operator : second.Operator;
             _pos++;
-            left = new Binary(op, left, ParseUnary());
+            left = new Binary(op, left, operand());
         }
     }
 
