@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 namespace CellTherapySim.Benchmarks;
 
 /// <summary>One call of the compiled right-hand side and Jacobian of the default model (must allocate 0 bytes).</summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MedianColumn]
 public class ModelFunctionBenchmarks
 {
     private readonly double[] _x = DefaultScenario.Model.InitialState("cci");

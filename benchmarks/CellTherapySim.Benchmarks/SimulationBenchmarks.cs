@@ -4,7 +4,7 @@ using CellTherapySim.Simulation;
 namespace CellTherapySim.Benchmarks;
 
 /// <summary>One simulation of the default scenario at rtol 1e-6, atol 1e-9 (issue 2's speed target: CVODE's 0.47 ms).</summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MedianColumn]
 public class SimulationBenchmarks
 {
     private readonly Simulator _stiff = new(DefaultScenario.Model, SolverKind.Stiff, DefaultScenario.Options);
