@@ -1,19 +1,22 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
+using CellTherapySim.Populations;
+using CellTherapySim.Studies;
 using CellTherapySim.Output;
 using CellTherapySim.Simulation;
-using CellTherapySim.Solvers;
 using Spectre.Console;
 
 namespace CellTherapySim.Cli;
 
-/// <summary>`ctsim simulate`: one animal's trajectory under an injury and a dosing schedule.</summary>
+/// <summary>`ctsim simulate`: one animal's trajectory under an injury and a dosing schedule, or a study's virtual cohort.</summary>
 internal static class SimulateCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var model = new Option<string?>("--model") { Description = "Model file (YAML). Default: the embedded msc-neuropathic-pain model.", HelpName = "FILE" };
+        var model = CommonOptions.Model();
+        var study = CommonOptions.Study();
         var injury = new Option<string?>("--injury") { Description = "Injury preset of the model (cci, sham). Default: the model's scenario.", HelpName = "NAME" };
         var doses = new Option<string[]>("--dose")
         {
@@ -22,35 +25,40 @@ internal static class SimulateCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var times = new Option<string?>("--times") { Description = "Output days: start:stop:step or a comma list (0,1,3,7). Default: the model's scenario (0:15:1).", HelpName = "TIMES" };
-        var output = new Option<string?>("--out") { Description = "Write the trajectory as CSV: time, every state, every readout.", HelpName = "FILE" };
-        var set = new Option<string[]>("--set") { Description = "Override a parameter value, e.g. --set k_act=1.5 (repeatable).", HelpName = "NAME=VALUE" };
-        var rtol = PositiveNumber("--rtol", "Relative tolerance of the solver.", SolverOptions.Default.RelativeTolerance);
-        var atol = PositiveNumber("--atol", "Absolute tolerance of the solver.", SolverOptions.Default.AbsoluteTolerance);
-        var solver = new Option<SolverKind>("--solver")
+        var output = new Option<string?>("--out") { Description = "One animal: write the trajectory as CSV (time, every state, every readout). With --study: a folder for observations.csv and summary.csv.", HelpName = "FILE|DIR" };
+        var set = CommonOptions.Set();
+        var animals = new Option<int?>("--animals-per-group")
         {
-            Description = "stiff (Rodas4, analytic Jacobian) or nonstiff (Dormand-Prince 5(4)). Default: stiff.",
-            HelpName = "stiff|nonstiff",
-            DefaultValueFactory = _ => SolverKind.Stiff,
-            CustomParser = result =>
-            {
-                var text = result.Tokens[0].Value;
-                switch (text.ToLowerInvariant())
-                {
-                    case "stiff": return SolverKind.Stiff;
-                    case "nonstiff": return SolverKind.Nonstiff;
-                    default:
-                        result.AddError($"--solver: unknown solver '{text}'; expected stiff or nonstiff");
-                        return default;
-                }
-            },
+            Description = "With --study: animals per group (default: the study's).",
+            HelpName = "N",
+            CustomParser = result => CommonOptions.PositiveInteger(result, "--animals-per-group"),
         };
+        var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
+        var noNoise = new Option<bool>("--no-noise") { Description = "With --study: exact model values (no residual error, no rounding); cutoffs still censor." };
+        var solver = new SolverSettings();
 
-        var command = new Command("simulate", "Simulate one animal: states and readouts (PMWT, TWL, ...) by day. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15).")
+        var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15).")
         {
-            model, injury, doses, times, output, set, rtol, atol, solver,
+            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise,
         };
+        solver.AddTo(command);
         command.SetAction(parse =>
         {
+            var (solverKind, solverOptions) = solver.Read(parse);
+            if (parse.GetValue(study) is { } studyPath)
+            {
+                foreach (var option in new Option[] { model, injury, doses, times })
+                    if (parse.GetResult(option) is not null)
+                        throw new InputException(option.Name, $"cannot be combined with --study (the study file gives the model, groups, regimens and readout days)");
+                var cohortOptions = new CohortOptions(parse.GetValue(animals), parse.GetValue(seed), parse.GetValue(threads), !parse.GetValue(noNoise), solverKind, solverOptions);
+                RunStudy(console, StudyFileReader.ReadFile(studyPath), parse.GetValue(set) ?? [], cohortOptions, parse.GetValue(output));
+                return CliApp.Success;
+            }
+            foreach (var option in new Option[] { animals, noNoise })
+                if (parse.GetResult(option) is not null)
+                    throw new InputException(option.Name, "needs --study");
+
             var definition = ModelLoader.Read(parse.GetValue(model));
             var scenario = definition.Scenario;
             var injuryName = parse.GetValue(injury) ?? scenario.Injury;
@@ -63,11 +71,10 @@ internal static class SimulateCommand
                 ? []
                 : doseTexts.Select(d => Dose.Parse(d, definition, doseSource)).ToList();
             var timeGrid = parse.GetValue(times) is { } t ? TimeGrid.Parse(t, "--times") : TimeGrid.Parse(scenario.Times, $"{definition.Source} (scenario)");
-            var options = new SolverOptions(parse.GetValue(rtol), parse.GetValue(atol));
 
-            var compiled = Compilation.CompiledModel.Compile(definition);
+            var compiled = CompiledModel.Compile(definition);
             var parameters = ParameterOverrides.Apply(definition, compiled.DefaultParameters(), parse.GetValue(set) ?? [], "--set");
-            var simulator = new Simulator(compiled, parse.GetValue(solver), options);
+            var simulator = new Simulator(compiled, solverKind, solverOptions);
             var trajectory = simulator.Simulate(parameters, compiled.InitialState(injuryName), schedule, timeGrid);
 
             if (parse.GetValue(output) is { } path) WriteCsv(path, definition, trajectory, console);
@@ -77,19 +84,58 @@ internal static class SimulateCommand
         return command;
     }
 
-    private static Option<double> PositiveNumber(string name, string description, double defaultValue) => new(name)
+    private static void RunStudy(IAnsiConsole console, Study study, string[] assignments, CohortOptions options, string? folder)
     {
-        Description = description,
-        HelpName = "NUMBER",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
+        var compiled = CompiledModel.Compile(study.Model);
+        var typical = ParameterOverrides.Apply(study.Model, compiled.DefaultParameters(), assignments, "--set");
+        var total = study.Design.Groups.Sum(g => options.AnimalsPerGroup ?? g.Animals);
+        var cohort = Progress.Run(console, $"Simulating {total:N0} animals", total,
+            report => CohortSimulator.Simulate(study, compiled, typical, options, report));
+
+        IReadOnlyList<SummaryStatistics> summaries;
+        if (folder is not null)
         {
-            var text = result.Tokens[0].Value;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value > 0) return value;
-            result.AddError($"{name}: '{text}' is not a positive number; expected e.g. {defaultValue.ToString(CultureInfo.InvariantCulture)}");
-            return default;
-        },
-    };
+            try
+            {
+                summaries = CohortFiles.Write(folder, cohort);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException("--out", $"cannot write into '{folder}': {e.Message}");
+            }
+        }
+        else summaries = ObservationSummary.Summarize(cohort.Animals);
+
+        console.MarkupLineInterpolated($"[bold]{study.Name}[/] ({study.Model.Name}): {cohort.Animals.Count:N0} animals, seed {options.Seed}{(options.Noise ? "" : ", no noise")}");
+        foreach (var group in cohort.Study.Design.Groups)
+        {
+            var table = new Table().Border(TableBorder.Simple)
+                .Title($"{group.Name}: {group.Injury}, {Regimen.Describe(group.Doses)}, n = {group.Animals}");
+            table.AddColumn(new TableColumn("day").RightAligned());
+            foreach (var endpoint in study.Design.Endpoints)
+            {
+                var unit = study.Model.Endpoint(endpoint)!.Unit;
+                table.AddColumn(new TableColumn($"{endpoint} ({unit}) mean ± SD").RightAligned());
+                table.AddColumn(new TableColumn("censored").RightAligned());
+                table.AddColumn(new TableColumn("typical").RightAligned());
+            }
+            foreach (var day in study.Design.ReadoutDays)
+            {
+                var row = new List<string> { day.ToString("0.##", CultureInfo.InvariantCulture) };
+                foreach (var endpoint in study.Design.Endpoints)
+                {
+                    var s = summaries.First(r => r.Group == group.Name && r.Time == day && r.Endpoint == endpoint);
+                    row.Add(string.Create(CultureInfo.InvariantCulture, $"{s.Mean:F2} ± {s.Sd:F2}"));
+                    row.Add($"{s.Censored}/{s.N}");
+                    row.Add(cohort.Prediction(group.Name, day, endpoint).ToString("F2", CultureInfo.InvariantCulture));
+                }
+                table.AddRow(row.Select(Markup.Escape).ToArray());
+            }
+            console.Write(table);
+        }
+        if (folder is not null)
+            console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, CohortFiles.Observations)}[/] and [bold]{Path.Combine(folder, CohortFiles.Summary)}[/].");
+    }
 
     private static void WriteCsv(string path, ModelDefinition definition, Trajectory trajectory, IAnsiConsole console)
     {
@@ -107,8 +153,7 @@ internal static class SimulateCommand
 
     private static void PrintTable(IAnsiConsole console, ModelDefinition definition, string injury, IReadOnlyList<Dose> schedule, Trajectory trajectory)
     {
-        var doses = schedule.Count == 0 ? "no dose" : string.Join(", ", schedule.Select(d => $"{d.Cells.ToString("#,0.###", CultureInfo.InvariantCulture)} cells {d.Route} at day {d.Time.ToString(CultureInfo.InvariantCulture)}"));
-        console.MarkupLineInterpolated($"[bold]{definition.Name}[/]: injury {injury}; {doses}");
+        console.MarkupLineInterpolated($"[bold]{definition.Name}[/]: injury {injury}; {Regimen.Describe(schedule)}");
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn(new TableColumn("day").RightAligned());
         foreach (var readout in definition.Readouts)

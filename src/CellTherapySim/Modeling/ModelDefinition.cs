@@ -15,6 +15,7 @@ public sealed record ModelDefinition(
     IReadOnlyList<RouteDefinition> Routes,
     IReadOnlyList<InjuryPreset> Injuries,
     IReadOnlyList<EndpointDefinition> Endpoints,
+    BetweenAnimalVariability Variability,
     Scenario Scenario)
 {
     /// <summary>Index of the named parameter, or -1.</summary>
@@ -22,6 +23,9 @@ public sealed record ModelDefinition(
 
     /// <summary>Index of the named state, or -1.</summary>
     public int StateIndex(string name) => IndexOf(States, s => s.Name == name);
+
+    /// <summary>The named endpoint, or null.</summary>
+    public EndpointDefinition? Endpoint(string name) => Endpoints.FirstOrDefault(e => e.Name == name);
 
     /// <summary>The named route, or null.</summary>
     public RouteDefinition? Route(string name) => Routes.FirstOrDefault(r => r.Name == name);

@@ -19,7 +19,7 @@ public static class ObservationCsvWriter
     /// <summary>Writes one animal's rows.</summary>
     public static void Write(TextWriter writer, AnimalRecord animal)
     {
-        var group = Quote(animal.Group);
+        var group = Csv.Field(animal.Group);
         var doses = animal.Doses.OrderBy(d => d.Time).ToList();
         var d = 0;
         foreach (var observation in animal.Observations.OrderBy(o => o.Time))
@@ -36,7 +36,4 @@ public static class ObservationCsvWriter
             $"{animal.Id},{group},{animal.Injury},{Number(dose.Time)},1,{Number(dose.Cells)},{dose.Route},,,"));
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
 }

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using CellTherapySim.Simulation;
+using CellTherapySim.Solvers;
+
+namespace CellTherapySim.Cli;
+
+/// <summary>Options shared by several commands, defined once.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Model() => new("--model") { Description = "Model file (YAML). Default: the embedded msc-neuropathic-pain model.", HelpName = "FILE" };
+
+    public static Option<string?> Study() => new("--study") { Description = "Study file (YAML) with groups, regimens, readout days, animals per group and between-animal variability (see models/studies/).", HelpName = "FILE" };
+
+    public static Option<string[]> Set() => new("--set") { Description = "Override a parameter's (typical) value, e.g. --set k_act=1.5 (repeatable).", HelpName = "NAME=VALUE" };
+
+    public static Option<int> Seed() => new("--seed") { Description = "Seed of every random draw (same seed, same bytes, whatever the thread count).", DefaultValueFactory = _ => 1 };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Worker threads (default: all cores). Results do not depend on it.",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        CustomParser = result => PositiveInteger(result, "--threads"),
+    };
+
+    /// <summary>A whole number ≥ 1 from an option's single token, or a parse error naming the option.</summary>
+    public static int PositiveInteger(System.CommandLine.Parsing.ArgumentResult result, string name)
+    {
+        var text = result.Tokens[0].Value;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1) return value;
+        result.AddError($"{name}: '{text}' is not a whole number ≥ 1");
+        return default;
+    }
+}
+
+/// <summary>The solver options --solver, --rtol and --atol.</summary>
+internal sealed class SolverSettings
+{
+    private readonly Option<double> _rtol = PositiveNumber("--rtol", "Relative tolerance of the solver.", SolverOptions.Default.RelativeTolerance);
+    private readonly Option<double> _atol = PositiveNumber("--atol", "Absolute tolerance of the solver.", SolverOptions.Default.AbsoluteTolerance);
+    private readonly Option<SolverKind> _solver = new("--solver")
+    {
+        Description = "stiff (Rodas4, analytic Jacobian) or nonstiff (Dormand-Prince 5(4)). Default: stiff.",
+        HelpName = "stiff|nonstiff",
+        DefaultValueFactory = _ => SolverKind.Stiff,
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            switch (text.ToLowerInvariant())
+            {
+                case "stiff": return SolverKind.Stiff;
+                case "nonstiff": return SolverKind.Nonstiff;
+                default:
+                    result.AddError($"--solver: unknown solver '{text}'; expected stiff or nonstiff");
+                    return default;
+            }
+        },
+    };
+
+    /// <summary>Adds the three options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Add(_rtol);
+        command.Add(_atol);
+        command.Add(_solver);
+    }
+
+    /// <summary>The chosen solver and tolerances.</summary>
+    public (SolverKind Kind, SolverOptions Options) Read(ParseResult parse) =>
+        (parse.GetValue(_solver), new SolverOptions(parse.GetValue(_rtol), parse.GetValue(_atol)));
+
+    private static Option<double> PositiveNumber(string name, string description, double defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "NUMBER",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value > 0) return value;
+            result.AddError($"{name}: '{text}' is not a positive number; expected e.g. {defaultValue.ToString(CultureInfo.InvariantCulture)}");
+            return default;
+        },
+    };
+}

@@ -1,0 +1,29 @@
+using CellTherapySim.Populations;
+using CellTherapySim.Studies;
+
+namespace CellTherapySim.Output;
+
+/// <summary>Writes a simulated cohort into a folder: observations.csv (long format) and summary.csv (group statistics and PRED).</summary>
+public static class CohortFiles
+{
+    /// <summary>The long-format readings and doses of every animal.</summary>
+    public const string Observations = "observations.csv";
+
+    /// <summary>Per group, day and endpoint: statistics of the readings and the typical animal's prediction.</summary>
+    public const string Summary = "summary.csv";
+
+    /// <summary>Writes both files into <paramref name="folder"/> (created if needed) and returns the summaries.</summary>
+    public static IReadOnlyList<SummaryStatistics> Write(string folder, Cohort cohort)
+    {
+        Directory.CreateDirectory(folder);
+        using (var writer = new StreamWriter(Path.Combine(folder, Observations)))
+        {
+            ObservationCsvWriter.WriteHeader(writer);
+            foreach (var animal in cohort.Animals) ObservationCsvWriter.Write(writer, animal);
+        }
+        var summaries = ObservationSummary.Summarize(cohort.Animals);
+        using (var writer = new StreamWriter(Path.Combine(folder, Summary)))
+            SummaryCsvWriter.Write(writer, summaries, row => cohort.Prediction(row.Group, row.Time, row.Endpoint));
+        return summaries;
+    }
+}

@@ -1,0 +1,156 @@
+using CellTherapySim.Modeling;
+using CellTherapySim.Simulation;
+using YamlDotNet.RepresentationModel;
+
+namespace CellTherapySim.Studies;
+
+/// <summary>
+/// Reads a study file (YAML): model, groups with injury and regimen, readout days, endpoints, animals per group and
+/// between-animal variability. Every problem is an <see cref="InputException"/> at the file's line and column.
+/// </summary>
+public static class StudyFileReader
+{
+    private static readonly string[] TopKeys = ["name", "description", "model", "animals_per_group", "readout_days", "endpoints", "variability", "correlations", "groups"];
+    private static readonly string[] GroupKeys = ["injury", "description", "animals", "regimen"];
+    private static readonly string[] DoseKeys = ["route", "cells", "day", "days", "every", "doses"];
+
+    /// <summary>Reads the study at <paramref name="path"/>; a relative 'model:' path is resolved against the study's folder.</summary>
+    public static Study ReadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InputException(path, $"cannot read the study file: {e.Message}");
+        }
+        return Read(text, path, model => ModelFileReader.ReadFile(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", model)));
+    }
+
+    /// <summary>Reads study text; <paramref name="loadModel"/> loads a model named by the study's 'model:' entry.</summary>
+    public static Study Read(string text, string file, Func<string, ModelDefinition> loadModel)
+    {
+        var yaml = new YamlNodes(file);
+        var root = yaml.LoadRoot(text);
+        foreach (var _ in yaml.Entries(root, "the study", TopKeys)) { }
+
+        var model = YamlNodes.Optional(root, "model") is { } modelNode ? loadModel(yaml.Text(modelNode, "'model'")) : DefaultModel.Definition;
+        var animals = YamlNodes.Optional(root, "animals_per_group") is { } n ? Count(yaml, n, "'animals_per_group'") : 10;
+        var days = ReadDays(yaml, yaml.Required(root, "readout_days", "the study"));
+        var endpoints = ReadEndpoints(yaml, root, model);
+        var groups = ReadGroups(yaml, yaml.Required(root, "groups", "the study"), model, animals);
+        var variability = BetweenAnimalVariability.Read(yaml, root, model.Parameters) ?? model.Variability;
+
+        return new Study(
+            YamlNodes.Optional(root, "name") is { } name ? yaml.Text(name, "'name'") : Path.GetFileNameWithoutExtension(file),
+            YamlNodes.Optional(root, "description") is { } d ? yaml.Text(d, "'description'") : "",
+            file, model, new StudyDesign(groups, days, endpoints), variability);
+    }
+
+    private static int Count(YamlNodes yaml, YamlNode node, string what)
+    {
+        var value = yaml.Number(node, what);
+        if (value < 1 || value != Math.Floor(value) || value > 10_000_000)
+            throw yaml.Error(node, $"{what} must be a whole number of animals ≥ 1, not {yaml.Text(node, what)}");
+        return (int)value;
+    }
+
+    private static List<double> ReadDays(YamlNodes yaml, YamlNode node)
+    {
+        var days = new List<double>();
+        foreach (var item in yaml.Sequence(node, "'readout_days' (e.g. [0, 1, 3, 5, 7])"))
+        {
+            var day = yaml.Number(item, "a readout day");
+            if (day < 0) throw yaml.Error(item, $"readout day {day} is negative; days count from the injury (day 0)");
+            if (days.Count > 0 && day <= days[^1]) throw yaml.Error(item, $"readout days must increase, but {day} follows {days[^1]}");
+            days.Add(day);
+        }
+        if (days.Count == 0) throw yaml.Error(node, "'readout_days' is empty; expected at least one day");
+        return days;
+    }
+
+    private static List<string> ReadEndpoints(YamlNodes yaml, YamlMappingNode root, ModelDefinition model)
+    {
+        if (YamlNodes.Optional(root, "endpoints") is not { } node) return model.Endpoints.Select(e => e.Name).ToList();
+        var endpoints = new List<string>();
+        foreach (var item in yaml.Sequence(node, "'endpoints' (e.g. [PMWT, TWL])"))
+        {
+            var name = yaml.Text(item, "an endpoint");
+            if (model.Endpoint(name) is null)
+                throw yaml.Error(item, $"'{name}' is not an endpoint of model '{model.Name}'; expected one of {string.Join(", ", model.Endpoints.Select(e => e.Name))}");
+            if (endpoints.Contains(name)) throw yaml.Error(item, $"endpoint '{name}' is listed twice");
+            endpoints.Add(name);
+        }
+        if (endpoints.Count == 0) throw yaml.Error(node, "'endpoints' is empty");
+        return endpoints;
+    }
+
+    private static List<StudyGroup> ReadGroups(YamlNodes yaml, YamlNode node, ModelDefinition model, int defaultAnimals)
+    {
+        var groups = new List<StudyGroup>();
+        foreach (var (name, keyNode, value) in yaml.Entries(yaml.Mapping(node, "'groups' (name: {injury, regimen, animals})"), "'groups'"))
+        {
+            var what = $"group '{name}'";
+            if (name.Length == 0) throw yaml.Error(keyNode, "a group needs a name");
+            var map = yaml.Mapping(value, $"{what} (injury, regimen, animals)");
+            foreach (var _ in yaml.Entries(map, what, GroupKeys)) { }
+            var injuryNode = yaml.Required(map, "injury", what);
+            var injury = yaml.Text(injuryNode, $"the injury of {what}");
+            if (model.Injury(injury) is null)
+                throw yaml.Error(injuryNode, $"unknown injury preset '{injury}' in {what}; expected one of {string.Join(", ", model.Injuries.Select(i => i.Name))}");
+            var animals = YamlNodes.Optional(map, "animals") is { } a ? Count(yaml, a, $"the animals of {what}") : defaultAnimals;
+            var doses = YamlNodes.Optional(map, "regimen") is { } r ? ReadRegimen(yaml, r, model, what) : [];
+            groups.Add(new StudyGroup(name, injury, doses, animals));
+        }
+        if (groups.Count == 0) throw yaml.Error(node, "'groups' is empty; a study needs at least one group");
+        return groups;
+    }
+
+    /// <summary>A regimen: a list of {route, cells, day | days: [..], every, doses}; "every 7 days, 3 doses" expands to 3 doses.</summary>
+    private static List<Dose> ReadRegimen(YamlNodes yaml, YamlNode node, ModelDefinition model, string group)
+    {
+        var doses = new List<Dose>();
+        foreach (var item in yaml.Sequence(node, $"the regimen of {group} (a list of {{route, cells, day}})"))
+        {
+            var what = $"a dose of {group}";
+            var map = yaml.Mapping(item, $"{what} ({{route, cells, day}})");
+            foreach (var _ in yaml.Entries(map, what, DoseKeys)) { }
+            var routeNode = yaml.Required(map, "route", what);
+            var route = yaml.Text(routeNode, "the route");
+            if (model.Route(route) is null)
+                throw yaml.Error(routeNode, $"unknown route '{route}'; expected one of {string.Join(", ", model.Routes.Select(r => r.Name))}");
+            var cellsNode = yaml.Required(map, "cells", what);
+            var cells = yaml.Number(cellsNode, "the cell count");
+            if (cells < 0) throw yaml.Error(cellsNode, $"the cell count must be ≥ 0, not {cells}");
+
+            var starts = new List<double>();
+            if (YamlNodes.Optional(map, "day") is { } dayNode) starts.Add(Day(yaml, dayNode));
+            if (YamlNodes.Optional(map, "days") is { } daysNode)
+                starts.AddRange(yaml.Sequence(daysNode, "'days' (e.g. [7, 14])").Select(d => Day(yaml, d)));
+            if (starts.Count == 0) throw yaml.Error(map, $"{what} has neither 'day' nor 'days'");
+
+            var every = 0.0;
+            var count = 1;
+            if (YamlNodes.Optional(map, "every") is { } everyNode)
+            {
+                every = yaml.Number(everyNode, "'every' (days between doses)");
+                if (every <= 0) throw yaml.Error(everyNode, "'every' must be > 0 days");
+                count = YamlNodes.Optional(map, "doses") is { } countNode ? Count(yaml, countNode, "'doses' (number of doses)") : throw yaml.Error(everyNode, "'every' needs 'doses' (how many doses)");
+            }
+            else if (YamlNodes.Optional(map, "doses") is { } countNode)
+                throw yaml.Error(countNode, "'doses' needs 'every' (days between doses)");
+
+            foreach (var start in starts)
+                for (var k = 0; k < count; k++) doses.Add(new Dose(start + k * every, route, cells));
+        }
+        return doses.OrderBy(d => d.Time).ToList();
+    }
+
+    private static double Day(YamlNodes yaml, YamlNode node)
+    {
+        var day = yaml.Number(node, "a dose day");
+        return day >= 0 ? day : throw yaml.Error(node, $"dose day {day} is negative; days count from the injury (day 0)");
+    }
+}
