@@ -1,0 +1,152 @@
+using CellTherapySim.Modeling;
+using CellTherapySim.Studies;
+using static CellTherapySim.Tests.Modeling.InputTestSupport;
+
+namespace CellTherapySim.Tests.Studies;
+
+/// <summary>Study files: the shipped examples load; every mistake is reported at its line and column.</summary>
+public class StudyFileReaderTests
+{
+    private const string StudyName = "study.yaml";
+
+    private const string Minimal = """
+        name: tiny-study
+        animals_per_group: 4
+        readout_days: [0, 7, 14]
+        endpoints: [PMWT, TWL]
+        variability:
+          k_act: 0.3
+          ImaxP: {cv: 0.1, scale: logit}
+        correlations:
+          - {parameters: [k_act, ImaxP], r: 0.2}
+        groups:
+          saline:
+            injury: cci
+          treated:
+            injury: cci
+            animals: 6
+            regimen:
+              - {route: iv, cells: 1e6, day: 7, every: 7, doses: 2}
+              - {route: it, cells: 5e5, days: [3, 10]}
+        """;
+
+    private static Study Read(string text) => StudyFileReader.Read(text, StudyName, _ => throw new InvalidOperationException("no model files here"));
+
+    private static void AssertErrorAt(string text, string token, params string[] mentions)
+    {
+        var error = Assert.Throws<InputException>(() => Read(text));
+        var (line, column) = PositionOf(text, token);
+        Assert.True((line, column) == (error.Line, error.Column), $"expected the error at {line}:{column} ('{token}'), got {error.Message}");
+        Assert.StartsWith($"{StudyName}:{line}:{column}: ", error.Message);
+        foreach (var mention in mentions) Assert.Contains(mention, error.Message);
+    }
+
+    [Fact]
+    public void MinimalStudyExpandsRepeatedDosesAndDefaults()
+    {
+        var study = Read(Minimal);
+        Assert.Equal([0.0, 7, 14], study.Design.ReadoutDays);
+        var treated = study.Design.Groups[1];
+        Assert.Equal(6, treated.Animals);
+        Assert.Equal(4, study.Design.Groups[0].Animals);
+        Assert.Equal([3.0, 7, 10, 14], treated.Doses.Select(d => d.Time));
+        Assert.Equal(["it", "iv", "it", "iv"], treated.Doses.Select(d => d.Route));
+        Assert.Equal(2, study.Variability.Terms.Count);
+        Assert.Equal(VariabilityScale.Logit, study.Variability.Terms[1].Scale);
+        Assert.Equal(0.2, study.Variability.Correlations.Single().R);
+    }
+
+    [Theory]
+    [InlineData("cci-iv-day7.yaml", 3, 10)]
+    [InlineData("cci-routes-repeated.yaml", 5, 8)]
+    public void ShippedStudiesLoad(string file, int groups, int animals)
+    {
+        var study = StudyFileReader.ReadFile(Path.Combine(RepositoryRoot(), "models", "studies", file));
+        Assert.Equal(groups, study.Design.Groups.Count);
+        Assert.All(study.Design.Groups, g => Assert.Equal(animals, g.Animals));
+    }
+
+    [Fact]
+    public void SeedStudyMirrorsTheSeedPaper()
+    {
+        var study = StudyFileReader.ReadFile(Path.Combine(RepositoryRoot(), "models", "studies", "cci-iv-day7.yaml"));
+        Assert.Equal(["S&S", "C&S", "C&U"], study.Design.Groups.Select(g => g.Name));
+        Assert.Equal(["sham", "cci", "cci"], study.Design.Groups.Select(g => g.Injury));
+        Assert.Equal([0.0, 1, 3, 5, 7, 9, 11, 13, 15], study.Design.ReadoutDays);
+        var dose = Assert.Single(study.Design.Groups[2].Doses);
+        Assert.Equal(new CellTherapySim.Simulation.Dose(7, "iv", 1e6), dose);
+    }
+
+    [Theory]
+    [InlineData("animals_per_group: 4", "animal_per_group: 4", "animal_per_group", "unknown key")]
+    [InlineData("animals_per_group: 4", "animals_per_group: 2.5", "2.5", "whole number")]
+    [InlineData("readout_days: [0, 7, 14]", "readout_days: [0, 14, 7]", "7]", "must increase")]
+    [InlineData("readout_days: [0, 7, 14]", "readout_days: [-1, 7, 14]", "-1", "negative")]
+    [InlineData("endpoints: [PMWT, TWL]", "endpoints: [PMWT, VAS]", "VAS", "'VAS' is not an endpoint", "PMWT, TWL")]
+    [InlineData("  k_act: 0.3", "  k_ac: 0.3", "k_ac", "not a parameter")]
+    [InlineData("  k_act: 0.3", "  k_act: 30%", "30%", "must be a number")]
+    [InlineData("  k_act: 0.3", "  k_act: -0.3", "-0.3", "between 0 and 5")]
+    [InlineData("scale: logit}", "scale: logistic}", "logistic", "expected log or logit")]
+    [InlineData("r: 0.2}", "r: 1.5}", "1.5", "strictly between -1 and 1")]
+    [InlineData("injury: cci\n  treated", "injury: ccl\n  treated", "ccl", "unknown injury preset 'ccl'", "cci, sham")]
+    [InlineData("route: iv", "route: ip", "ip", "unknown route 'ip'", "iv, it")]
+    [InlineData("cells: 1e6", "cells: -1e6", "-1e6", "must be ≥ 0")]
+    [InlineData("cells: 1e6", "cells: many", "many", "must be a number")]
+    [InlineData("day: 7, every", "day: -7, every", "-7", "negative")]
+    [InlineData("every: 7, doses: 2", "every: 0, doses: 2", "0, doses", "'every' must be > 0")]
+    [InlineData("every: 7, doses: 2", "every: 7", "7}", "needs 'doses'")]
+    [InlineData("animals: 6", "animals: 0", "0\n", "whole number")]
+    [InlineData("{route: it, cells: 5e5, days: [3, 10]}", "{route: it, cells: 5e5, when: 3}", "when", "unknown key")]
+    public void MistakesAreReportedWhereTheyAre(string find, string replace, string token, params string[] mentions) =>
+        AssertErrorAt(Mutate(Minimal, find, replace), token, mentions);
+
+    [Fact]
+    public void MissingSectionsAndEmptyFilesAreErrors()
+    {
+        Assert.Contains("no 'groups'", Assert.Throws<InputException>(() => Read(Mutate(Minimal, "groups:", "groupz:").Split("groupz:")[0])).Message);
+        Assert.Contains("empty", Assert.Throws<InputException>(() => Read("")).Message);
+        Assert.Contains("cannot read the study file", Assert.Throws<InputException>(() => StudyFileReader.ReadFile("/no/such/study.yaml")).Message);
+    }
+
+    [Fact]
+    public void CorrelationsThatAreNotPositiveDefiniteAreRejected()
+    {
+        var text = Minimal.Replace("ImaxP: {cv: 0.1, scale: logit}", "ImaxP: {cv: 0.1, scale: logit}\n  k_Z: 0.2")
+            .Replace("- {parameters: [k_act, ImaxP], r: 0.2}", "- {parameters: [k_act, ImaxP], r: 0.9}\n  - {parameters: [k_act, k_Z], r: 0.9}\n  - {parameters: [ImaxP, k_Z], r: -0.9}");
+        var study = Read(text);
+        var typical = DefaultModel.Definition.Parameters.Select(p => p.Value).ToArray();
+        var error = Assert.Throws<InputException>(() => new CellTherapySim.Populations.ParameterSampler(typical, study.Variability, StudyName));
+        Assert.Contains("positive-definite", error.Message);
+    }
+
+    [Fact]
+    public void SimulateRejectsStudyMistakesAndConflictingOptions()
+    {
+        var folder = CreateTempDirectory();
+        var path = Path.Combine(folder, "bad.yaml");
+        File.WriteAllText(path, Mutate(Minimal, "route: iv", "route: ip"));
+        Assert.Contains($"{path}:", RunBadInput("simulate", "--study", path));
+        var good = Path.Combine(RepositoryRoot(), "models", "studies", "cci-iv-day7.yaml");
+        Assert.Contains("--dose", RunBadInput("simulate", "--study", good, "--dose", "7:iv:1e6"));
+        Assert.Contains("--animals-per-group", RunBadInput("simulate", "--study", good, "--animals-per-group", "0"));
+        Assert.Contains("needs --study", RunBadInput("simulate", "--animals-per-group", "5"));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void SimulateStudyWritesBothFiles()
+    {
+        var folder = CreateTempDirectory();
+        var (exit, output, error) = RunCli("simulate", "--study", Path.Combine(RepositoryRoot(), "models", "studies", "cci-iv-day7.yaml"),
+            "--animals-per-group", "3", "--seed", "9", "--out", folder);
+        Assert.True(exit == 0, error);
+        Assert.Contains("C&U", output);
+        var observations = File.ReadAllLines(Path.Combine(folder, "observations.csv"));
+        Assert.Equal("ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS", observations[0]);
+        Assert.Equal(1 + 9 * (9 * 2) + 3, observations.Length); // readings of 9 animals on 9 days × 2 endpoints, 3 doses
+        var summary = File.ReadAllLines(Path.Combine(folder, "summary.csv"));
+        Assert.StartsWith("GROUP,TIME,DVID,MEAN,SD,N,Q5,Q50,Q95", summary[0]);
+        Assert.Equal(1 + 3 * 9 * 2, summary.Length);
+        Directory.Delete(folder, recursive: true);
+    }
+}
