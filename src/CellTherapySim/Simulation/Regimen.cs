@@ -1,4 +1,5 @@
 using System.Globalization;
+using CellTherapySim.Modeling;
 
 namespace CellTherapySim.Simulation;
 
@@ -10,4 +11,32 @@ public static class Regimen
         doses.Count == 0
             ? "no dose"
             : string.Join(", ", doses.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Cells:#,0.###} cells {d.Route} at day {d.Time:0.###}")));
+
+    /// <summary>
+    /// Parses "ROUTE:CELLS@DAY[,DAY...]", several joined with '+' (e.g. "iv:1e6@7,14,21", "iv:1e6@7+it:1e5@14"), into
+    /// doses ordered by day, each checked as <see cref="Dose.Parse(string, ModelDefinition, string)"/> checks it;
+    /// <paramref name="source"/> names the option or file in messages.
+    /// </summary>
+    public static IReadOnlyList<Dose> Parse(string text, ModelDefinition model, string source)
+    {
+        var doses = new List<Dose>();
+        foreach (var part in text.Split('+'))
+        {
+            var at = part.Split('@');
+            if (at.Length != 2 || at[0].Split(':').Length != 2)
+                throw new InputException(source, $"'{text}' is not a regimen; expected ROUTE:CELLS@DAY[,DAY...], several joined with '+', e.g. iv:1e6@7,14 or iv:1e6@7+it:1e5@14");
+            foreach (var day in at[1].Split(','))
+            {
+                try
+                {
+                    doses.Add(Dose.Parse($"{day}:{at[0]}", model, source));
+                }
+                catch (InputException e)
+                {
+                    throw new InputException(source, $"regimen '{text}': {e.Problem}");
+                }
+            }
+        }
+        return doses.OrderBy(d => d.Time).ToList();
+    }
 }

@@ -14,7 +14,7 @@ internal static class DataColumns
     public const string Route = "ROUTE";
     public const string Endpoint = "DVID";
     public const string Value = "DV";
-    public const string Censoring = "CENS";
+    public const string Cens = "CENS";
     public const string Mean = "MEAN";
     public const string Sd = "SD";
     public const string Count = "N";
