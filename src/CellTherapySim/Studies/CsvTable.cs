@@ -37,7 +37,7 @@ internal sealed class CsvTable : IDisposable
         {
             var name = _reader.GetString(i).Trim();
             if (name.Length > 0 && !_index.TryAdd(name, i))
-                throw Error(i, $"column {name} appears twice in the header (fields {_index[name] + 1} and {i + 1}); expected each column once");
+                throw Error(i, $"column {header[_index[name]]} appears twice in the header (fields {_index[name] + 1} and {i + 1}); expected each column once");
             header.Add(name);
         }
         Header = header;

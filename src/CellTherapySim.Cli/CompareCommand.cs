@@ -1,0 +1,178 @@
+using System.CommandLine;
+using System.Globalization;
+using CellTherapySim.Comparison;
+using CellTherapySim.Compilation;
+using CellTherapySim.Simulation;
+using CellTherapySim.Studies;
+using Spectre.Console;
+
+namespace CellTherapySim.Cli;
+
+/// <summary>`ctsim compare`: efficacy metrics of dosing regimens against untreated animals, with between-animal intervals.</summary>
+internal sealed class CompareCommand
+{
+    /// <summary>Readout days shown on screen (all of them are in the CSV).</summary>
+    private const int ShownDays = 4;
+
+    private readonly Option<string?> _study = CommonOptions.Study();
+    private readonly Option<string[]> _regimens = new("--regimen")
+    {
+        Description = "A regimen ROUTE:CELLS@DAY[,DAY...], several joined with '+', e.g. iv:1e6@7,14,21 or iv:1e6@7+it:1e5@14 (repeatable; one per regimen compared).",
+        HelpName = "REGIMEN",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private readonly Option<string?> _model = CommonOptions.Model();
+    private readonly Option<string?> _injury = new("--injury") { Description = "With --regimen: injury preset of every animal (default: the model's scenario, cci).", HelpName = "NAME" };
+    private readonly Option<string?> _times = new("--times") { Description = "With --regimen: readout days, start:stop:step or a comma list; the last one ends the relief window (default: the model's scenario, 0:15:1).", HelpName = "TIMES" };
+    private readonly Option<int> _animals = new("--animals")
+    {
+        Description = "Virtual animals; each is simulated untreated and under every regimen (paired).",
+        HelpName = "N",
+        DefaultValueFactory = _ => 1000,
+        CustomParser = result => CommonOptions.PositiveInteger(result, "--animals"),
+    };
+    private readonly Option<string[]> _thresholds = new("--threshold")
+    {
+        Description = $"Relief that counts for onset, duration and responders, in the endpoint's unit, e.g. PMWT=2 (repeatable). Default: {Percent} of the typical untreated animal's day-0 value (1.5 g for PMWT, 1.1 s for TWL with the default model).",
+        HelpName = "ENDPOINT=VALUE",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private readonly Option<string?> _output = new("--out") { Description = "Write every metric as long-format CSV: REGIMEN,ENDPOINT,METRIC,DAY,UNIT,ESTIMATE,MEAN,Q5,Q50,Q95,N.", HelpName = "FILE.csv" };
+    private readonly Option<string[]> _set = CommonOptions.Set();
+    private readonly Option<int> _seed = CommonOptions.Seed();
+    private readonly Option<int> _threads = CommonOptions.Threads();
+    private readonly SolverSettings _solver = new();
+    private readonly IAnsiConsole _console;
+
+    private CompareCommand(IAnsiConsole console) => _console = console;
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var compare = new CompareCommand(console);
+        var command = new Command("compare", "Compare dosing regimens (from --study, or --regimen) against untreated animals with the same injury: effect at each readout day, area under the relief curve, onset, peak and duration of relief, each as the mean with the 5-95% between-animal interval. Relief = the endpoint under the regimen minus untreated, in the same virtual animal.");
+        foreach (var option in new Option[] { compare._study, compare._regimens, compare._model, compare._injury, compare._times, compare._animals, compare._thresholds, compare._output, compare._set, compare._seed, compare._threads })
+            command.Add(option);
+        compare._solver.AddTo(command);
+        command.SetAction(compare.Run);
+        return command;
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var design = parse.GetValue(_study) is { } studyPath ? StudyDesign(parse, studyPath) : CommandLineDesign(parse);
+        var (solverKind, solverOptions) = _solver.Read(parse);
+        var options = new ComparisonOptions(parse.GetValue(_animals), parse.GetValue(_seed), parse.GetValue(_threads),
+            ReliefThresholds.Parse(parse.GetValue(_thresholds) ?? [], design.Endpoints, "--threshold"),
+            Solver: solverKind, SolverOptions: solverOptions);
+        var compiled = CompiledModel.Compile(design.Model);
+        var typical = ParameterOverrides.Apply(design.Model, compiled.DefaultParameters(), parse.GetValue(_set) ?? [], "--set");
+        var simulations = design.References.Count + design.Regimens.Count;
+        var result = Progress.Run(_console, $"Simulating {options.Animals:N0} animals, {simulations} simulations each", options.Animals,
+            report => RegimenComparison.Compare(design, compiled, typical, options, report));
+
+        var path = parse.GetValue(_output);
+        if (path is not null) WriteCsv(path, result);
+        Print(_console, result);
+        if (path is not null) _console.MarkupLineInterpolated($"Wrote [bold]{path}[/].");
+        return CliApp.Success;
+    }
+
+    private ComparisonDesign StudyDesign(ParseResult parse, string path)
+    {
+        foreach (var option in new Option[] { _regimens, _model, _injury, _times })
+            if (parse.GetResult(option) is { Implicit: false })
+                throw new InputException(option.Name, "cannot be combined with --study (the study file gives the model, regimens, readout days and endpoints)");
+        return ComparisonDesign.FromStudy(StudyFileReader.ReadFile(path));
+    }
+
+    private ComparisonDesign CommandLineDesign(ParseResult parse)
+    {
+        var texts = parse.GetValue(_regimens) ?? [];
+        if (texts.Length == 0)
+            throw new InputException("--regimen", "no regimen to compare; give --study FILE or at least one --regimen ROUTE:CELLS@DAY, e.g. --regimen iv:1e6@7 --regimen it:1e6@7");
+        var definition = ModelLoader.Read(parse.GetValue(_model));
+        var scenario = definition.Scenario;
+        var injury = parse.GetValue(_injury) ?? scenario.Injury;
+        if (injury.Length > 0 && definition.Injury(injury) is null)
+            throw new InputException("--injury", $"unknown injury preset '{injury}'; " + (definition.Injuries.Count > 0
+                ? $"expected one of {string.Join(", ", definition.Injuries.Select(i => i.Name))}"
+                : $"model '{definition.Name}' defines none"));
+        var days = parse.GetValue(_times) is { } t ? TimeGrid.Parse(t, "--times") : TimeGrid.Parse(scenario.Times, $"{definition.Source} (scenario)");
+        var regimens = texts.Select(text => (text, Regimen.Parse(text, definition, "--regimen"))).ToList();
+        return ComparisonDesign.FromRegimens(definition, injury, regimens, days, "--regimen");
+    }
+
+    private static void WriteCsv(string path, ComparisonResult result)
+    {
+        try
+        {
+            using var writer = new StreamWriter(path);
+            ComparisonCsvWriter.Write(writer, result);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException("--out", $"cannot write '{path}': {e.Message}");
+        }
+    }
+
+    private static void Print(IAnsiConsole console, ComparisonResult result)
+    {
+        var design = result.Design;
+        var name = design.Name == design.Model.Name ? design.Name : $"{design.Name} ({design.Model.Name})";
+        console.MarkupLineInterpolated($"[bold]{name}[/]: {result.Options.Animals:N0} virtual animals, seed {result.Options.Seed}.");
+        console.MarkupLine("Relief = the endpoint under a regimen minus untreated, in the same animal; each cell is the mean and [[5%, 95%]] across animals.");
+        foreach (var regimen in design.Regimens)
+            console.MarkupLineInterpolated($"  [bold]{regimen.Name}[/]: {(regimen.Injury.Length > 0 ? regimen.Injury : "no injury preset")}, {Regimen.Describe(regimen.Doses)}; vs {Reference(design.ReferenceOf(regimen))}");
+        console.WriteLine();
+        var shown = ShownReadoutDays(design);
+        foreach (var threshold in result.Thresholds)
+        {
+            var unit = threshold.Unit;
+            var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{threshold.Endpoint} ({unit}) relief"));
+            table.AddColumn("regimen");
+            foreach (var header in new[] { $"AUC\n({unit}·day)", "onset\n(day)", "responders", $"peak ({unit})\n(day)", "duration\n(day)" }.Concat(shown.Select(d => $"day {Day(d)}\n({unit})")))
+                table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
+            foreach (var x in result.Efficacies.Where(x => x.Endpoint == threshold.Endpoint))
+            {
+                var cells = new List<string>
+                {
+                    x.Regimen.Name,
+                    Cell(x.Auc.Mean, x.Auc),
+                    double.IsNaN(x.Onset.Estimate) ? "not reached" : Cell(x.Onset.Estimate, x.Onset),
+                    x.Responders.ToString("0%", CultureInfo.InvariantCulture),
+                    string.Create(CultureInfo.InvariantCulture, $"{x.Peak.Mean:F2} ({x.PeakDay.Mean:0.##})\n[{x.Peak.Q5:F2}, {x.Peak.Q95:F2}]"),
+                    Cell(x.Duration.Mean, x.Duration),
+                };
+                cells.AddRange(shown.Select(day => x.Effects.First(e => e.Day == day).Relief).Select(s => Cell(s.Mean, s)));
+                table.AddRow(cells.Select(Markup.Escape).ToArray());
+            }
+            console.Write(table);
+            var origin = threshold.IsDefault
+                ? $"the default, {Percent} of the typical untreated animal's day-0 value {threshold.Baseline:0.##} {unit}"
+                : "from --threshold";
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Threshold: {threshold.Endpoint} relief ≥ {threshold.Value:0.###} {unit} ({origin}). Onset: first day the mean relief reaches it, with the interval over the animals that reach it (responders). {result.Options.Animals:N0} animals, seed {result.Options.Seed}."));
+            console.WriteLine();
+        }
+    }
+
+    private static string Reference(UntreatedReference reference) =>
+        reference.Synthesised ? $"{reference.Name} animals (simulated)" : $"group {reference.Name} ({reference.Injury}, no dose)";
+
+    /// <summary>Up to <see cref="ShownDays"/> readout days after the earliest first dose, evenly spread, the last included.</summary>
+    private static IReadOnlyList<double> ShownReadoutDays(ComparisonDesign design)
+    {
+        var first = design.Regimens.Min(r => r.FirstDose);
+        var after = design.ReadoutDays.Where(d => d > first).ToList();
+        if (after.Count <= ShownDays) return after;
+        return Enumerable.Range(0, ShownDays).Select(i => after[(int)Math.Round(i * (after.Count - 1) / (double)(ShownDays - 1))]).ToList();
+    }
+
+    /// <summary>"value" over "[q5, q95]" on two lines; "—" when no animal has the metric.</summary>
+    private static string Cell(double value, MetricSummary s) =>
+        double.IsNaN(s.Q5) ? "—" : string.Create(CultureInfo.InvariantCulture, $"{value:F2}\n[{s.Q5:F2}, {s.Q95:F2}]");
+
+    private static string Percent => string.Create(CultureInfo.InvariantCulture, $"{ReliefThresholds.DefaultFraction * 100:0.#}%");
+
+    private static string Day(double day) => day.ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using CellTherapySim.Modeling;
+using CellTherapySim.Simulation;
+using static CellTherapySim.Studies.DataColumns;
+
+namespace CellTherapySim.Studies;
+
+/// <summary>
+/// Reads individual animals in the long format of the study data (ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS;
+/// models/data/README.md) and checks them against a model's injury presets, routes, endpoints and cutoffs.
+/// </summary>
+/// <remarks>
+/// Columns may come in any order; other columns are ignored. An animal's rows need not be contiguous but must be in
+/// time order, and a reading at the time of one of its doses must come before the dose row (measured before dosing).
+/// Animals are returned in order of first appearance, their doses and readings in file order.
+/// </remarks>
+public static class ObservationCsvReader
+{
+    /// <summary>The columns of the format, in the order <see cref="Output.ObservationCsvWriter"/> writes them.</summary>
+    public static IReadOnlyList<string> Columns { get; } = [Id, Group, Injury, Time, Evid, Amount, Route, Endpoint, Value, Cens];
+
+    /// <summary>The header line of the format.</summary>
+    public static string Header { get; } = string.Join(",", Columns);
+
+    /// <summary>Reads the animals in the file at <paramref name="path"/>.</summary>
+    public static IReadOnlyList<AnimalRecord> Read(string path, ModelDefinition model)
+    {
+        using var table = CsvTable.Open(path, Header);
+        return Read(table, model);
+    }
+
+    /// <summary>Reads the animals in <paramref name="reader"/>; <paramref name="sourceName"/> names it in messages.</summary>
+    public static IReadOnlyList<AnimalRecord> Read(TextReader reader, string sourceName, ModelDefinition model)
+    {
+        using var table = CsvTable.Open(reader, sourceName, Header);
+        return Read(table, model);
+    }
+
+    internal static IReadOnlyList<AnimalRecord> Read(CsvTable table, ModelDefinition model)
+    {
+        table.Require(Columns, "an observations file (individual animals)");
+        var animals = new Dictionary<int, AnimalRows>();
+        var order = new List<AnimalRows>();
+        var groups = new Dictionary<string, AnimalRows>();
+        while (table.Read())
+        {
+            var id = table.Integer(Id, "expected the animal's id, an integer");
+            var group = ReadGroup(table);
+            var injury = ReadInjury(table, model);
+            var time = ReadTime(table);
+            var evid = table.Integer(Evid, "expected 0 (a reading) or 1 (a dose)");
+            if (evid is not (0 or 1))
+                throw table.Error(Evid, $"column {Evid}: {evid} is not an event of this format; expected 0 (a reading) or 1 (a dose)");
+
+            if (!animals.TryGetValue(id, out var animal))
+            {
+                animal = animals[id] = new AnimalRows(id, group, injury, table.Line);
+                order.Add(animal);
+                if (!groups.TryAdd(group, animal) && groups[group] is var first && first.Injury != injury)
+                    throw table.Error(Injury, $"column {Injury}: animal {id} has injury '{injury}' but group '{group}' has '{first.Injury}' (animal {first.Id}, line {first.FirstLine}); expected one injury preset per group");
+            }
+            animal.Check(table, group, injury, time);
+
+            if (evid == 1) animal.AddDose(ReadDose(table, model, time), table.Line);
+            else animal.Observations.Add(ReadObservation(table, model, animal, time));
+        }
+        return order.Select(a => new AnimalRecord(a.Id, a.Group, a.Injury, a.Doses, a.Observations)).ToList();
+    }
+
+    private static string ReadInjury(CsvTable table, ModelDefinition model)
+    {
+        var presets = NameList(model.Injuries.Select(i => i.Name), "injury presets", model);
+        var injury = table.Required(Injury, $"expected the animal's injury preset: {presets}");
+        return model.Injury(injury) is not null
+            ? injury
+            : throw table.Error(Injury, $"column {Injury}: unknown injury preset '{injury}'; expected an injury preset of model '{model.Name}': {presets}");
+    }
+
+    private static Dose ReadDose(CsvTable table, ModelDefinition model, double time)
+    {
+        var cells = table.NonNegative(Amount, "a dose row (EVID 1) needs the number of cells, ≥ 0, e.g. 1000000");
+        var routes = NameList(model.Routes.Select(r => r.Name), "routes", model);
+        var route = table.Required(Route, $"a dose row (EVID 1) needs the route: {routes}");
+        return model.Route(route) is not null
+            ? new Dose(time, route, cells)
+            : throw table.Error(Route, $"column {Route}: unknown route '{route}'; expected a route of model '{model.Name}': {routes}");
+    }
+
+    private static Observation ReadObservation(CsvTable table, ModelDefinition model, AnimalRows animal, double time)
+    {
+        const string codes = "expected -1 (right-censored at the upper cutoff), 0 (exact) or 1 (left-censored at the lower cutoff)";
+        var endpoint = ReadEndpoint(table, model, "a reading row (EVID 0)");
+        var value = table.Number(Value, "a reading row (EVID 0) needs the reading, a number");
+        var code = table.Integer(Cens, codes);
+        if (code is < -1 or > 1) throw table.Error(Cens, $"column {Cens}: {code} is not a censoring code; {codes}");
+        var censoring = (Censoring)code;
+        CheckCutoff(table, model, endpoint, value, censoring);
+        if (animal.LastDose is { } dose && dose.Time == time)
+            throw table.Error(Time, $"column {Time}: this reading of animal {animal.Id} at day {Format(time)} comes after its dose at day {Format(time)} (line {dose.Line}); " +
+                "expected a reading at a dose's time before the dose row (readings are taken before dosing), or a later TIME");
+        return new Observation(time, endpoint.Name, value, censoring);
+    }
+
+    private static void CheckCutoff(CsvTable table, ModelDefinition model, EndpointDefinition endpoint, double value, Censoring censoring)
+    {
+        if (censoring == Censoring.Exact) return;
+        var (cutoff, side, what) = censoring == Censoring.Right
+            ? (endpoint.UpperCutoff, "upper", "right-censored (CENS -1)")
+            : (endpoint.LowerCutoff, "lower", "left-censored (CENS 1)");
+        if (cutoff is not { } at)
+            throw table.Error(Cens, $"column {Cens}: the reading is {what} but endpoint {endpoint.Name} of model '{model.Name}' has no {side} cutoff; expected 0 (exact)");
+        if (Math.Abs(value - at) > 1e-9 * Math.Max(1, Math.Abs(at)))
+            throw table.Error(Value, $"column {Value}: {table.Text(Value)} is {what} but is not the {side} cutoff of {endpoint.Name}, {Format(at)} {endpoint.Unit}; " +
+                $"expected a censored reading to be recorded at the cutoff (DV = {Format(at)}), or CENS 0");
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>One animal's rows so far, with what the consistency checks need.</summary>
+    private sealed class AnimalRows(int id, string group, string injury, int firstLine)
+    {
+        public int Id { get; } = id;
+        public string Group { get; } = group;
+        public string Injury { get; } = injury;
+        public int FirstLine { get; } = firstLine;
+        public List<Dose> Doses { get; } = [];
+        public List<Observation> Observations { get; } = [];
+        public (double Time, int Line) Last { get; private set; } = (0, firstLine);
+        public (double Time, int Line)? LastDose { get; private set; }
+
+        /// <summary>Checks that a row of this animal keeps its group and injury and does not go back in time; records its time.</summary>
+        public void Check(CsvTable table, string group, string injury, double time)
+        {
+            if (group != Group)
+                throw table.Error(DataColumns.Group, $"column {DataColumns.Group}: animal {Id} is in group '{group}' here but in group '{Group}' on line {FirstLine}; expected one group per animal");
+            if (injury != Injury)
+                throw table.Error(DataColumns.Injury, $"column {DataColumns.Injury}: animal {Id} has injury '{injury}' here but '{Injury}' on line {FirstLine}; expected one injury preset per animal");
+            if (time < Last.Time)
+                throw table.Error(Time, $"column {Time}: day {Format(time)} of animal {Id} comes after its day {Format(Last.Time)} (line {Last.Line}); expected the rows of an animal in time order (non-decreasing TIME)");
+            Last = (time, table.Line);
+        }
+
+        /// <summary>Adds a dose read on <paramref name="line"/>.</summary>
+        public void AddDose(Dose dose, int line)
+        {
+            Doses.Add(dose);
+            LastDose = (dose.Time, line);
+        }
+    }
+}
