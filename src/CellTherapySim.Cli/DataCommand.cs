@@ -17,7 +17,7 @@ internal static class DataCommand
             Description = $"Study data (CSV): individual animals ({ObservationCsvReader.Header}) or a group summary ({SummaryCsvReader.Header}), told apart by the header.",
         };
         var model = new Option<string?>("--model") { Description = "Model file (YAML) whose endpoints, cutoffs, routes and injury presets the data must use. Default: the embedded msc-neuropathic-pain model.", HelpName = "FILE" };
-        var design = new Option<string?>("--design") { Description = "For a summary: the observations file of the same study, which gives the groups' injuries and regimens.", HelpName = "FILE" };
+        var design = new Option<string?>("--design") { Description = "For a summary: the observations file (CSV) or the study file (YAML) of the same study, which gives the groups' injuries and regimens.", HelpName = "FILE" };
         var describe = new Command("describe", "Check a study data file and print its design: groups (injury, regimen, animals), readout days, endpoints, readings per group, day and endpoint, censored readings.")
         {
             file, model, design,
@@ -42,6 +42,11 @@ internal static class DataCommand
 
     private static DerivedDesign ReadDesign(string path, ModelDefinition model)
     {
+        if (Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml")
+        {
+            var design = StudyFileReader.ReadFile(path).Design;
+            return new DerivedDesign(design, design.Groups.Select(g => new GroupRegimen(g.Name, g.Doses, [])).ToList());
+        }
         var data = StudyDataFile.Read(path, model);
         return data.Format == StudyDataFormat.Observations
             ? DesignDerivation.Derive(data.Animals)

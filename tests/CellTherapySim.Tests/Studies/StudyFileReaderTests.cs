@@ -149,4 +149,17 @@ public class StudyFileReaderTests
         Assert.Equal(1 + 3 * 9 * 2, summary.Length);
         Directory.Delete(folder, recursive: true);
     }
+
+    [Fact]
+    public void AStudyFileGivesTheDesignOfASummary()
+    {
+        var root = RepositoryRoot();
+        var summary = Path.Combine(root, "models", "data", "cci-iv-day7", "summary.csv");
+        var (exit, output, error) = RunCli("data", "describe", summary, "--design", Path.Combine(root, "models", "studies", "cci-iv-day7.yaml"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("1,000,000 cells iv at day 7", output);
+        // The route study has other group names: the summary's first group is unknown to it.
+        var line = RunBadInput("data", "describe", summary, "--design", Path.Combine(root, "models", "studies", "cci-routes-repeated.yaml"));
+        Assert.Contains("S&S", line);
+    }
 }
