@@ -138,9 +138,9 @@ internal sealed class CompareCommand
                 {
                     x.Regimen.Name,
                     Cell(x.Auc.Mean, x.Auc),
-                    double.IsNaN(x.Onset.Estimate) ? "not reached" : Cell(x.Onset.Estimate, x.Onset),
+                    Cell(x.Onset.Estimate, x.Onset),
                     x.Responders.ToString("0%", CultureInfo.InvariantCulture),
-                    string.Create(CultureInfo.InvariantCulture, $"{x.Peak.Mean:F2} ({x.PeakDay.Mean:0.##})\n[{x.Peak.Q5:F2}, {x.Peak.Q95:F2}]"),
+                    $"{Number(x.Peak.Mean)} ({x.PeakDay.Mean.ToString("0.##", CultureInfo.InvariantCulture)})\n[{Number(x.Peak.Q5)}, {Number(x.Peak.Q95)}]",
                     Cell(x.Duration.Mean, x.Duration),
                 };
                 cells.AddRange(shown.Select(day => x.Effects.First(e => e.Day == day).Relief).Select(s => Cell(s.Mean, s)));
@@ -168,9 +168,16 @@ internal sealed class CompareCommand
         return Enumerable.Range(0, ShownDays).Select(i => after[(int)Math.Round(i * (after.Count - 1) / (double)(ShownDays - 1))]).ToList();
     }
 
-    /// <summary>"value" over "[q5, q95]" on two lines; "—" when no animal has the metric.</summary>
+    /// <summary>"value" over "[q5, q95]" on two lines; "not reached" for a NaN value (an onset), "—" for an interval over no animal.</summary>
     private static string Cell(double value, MetricSummary s) =>
-        double.IsNaN(s.Q5) ? "—" : string.Create(CultureInfo.InvariantCulture, $"{value:F2}\n[{s.Q5:F2}, {s.Q95:F2}]");
+        (double.IsNaN(value) ? "not reached" : Number(value)) + (double.IsNaN(s.Q5) ? "\n—" : $"\n[{Number(s.Q5)}, {Number(s.Q95)}]");
+
+    /// <summary>Two decimals, without a minus sign on what rounds to zero.</summary>
+    private static string Number(double value)
+    {
+        var text = value.ToString("F2", CultureInfo.InvariantCulture);
+        return text == "-0.00" ? "0.00" : text;
+    }
 
     private static string Percent => string.Create(CultureInfo.InvariantCulture, $"{ReliefThresholds.DefaultFraction * 100:0.#}%");
 
