@@ -44,20 +44,17 @@ public static class RegimenComparison
 
         // Every animal's parameters, drawn in animal order before any simulation.
         var sampler = new ParameterSampler(typical, design.Variability, design.Source);
-        var random = new Xoshiro256StarStar(options.Seed);
-        var parameters = Enumerable.Range(0, animals).Select(_ => Draw(sampler, random, typical.Length)).ToArray();
+        var parameters = sampler.SampleAnimals(animals, new Xoshiro256StarStar(options.Seed));
 
         var initial = regimens.Select(r => r.Injury).Concat(references.Select(r => r.Injury)).Distinct().ToDictionary(i => i, model.InitialState);
         var metrics = new double[curves * animals * metricCount];
         var sums = new double[curves * points];
         var relief = new double[Math.Min(BlockSize, animals) * curves * points];
-        var failures = new (string Regimen, SimulationException Error)?[Math.Min(BlockSize, animals)];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
         var done = 0;
         for (var start = 0; start < animals; start += BlockSize)
         {
             var end = Math.Min(start + BlockSize, animals);
-            Parallel.For(start, end, parallel, () => new Simulator(model, options.Solver, options.SolverOptions), (a, _, simulator) =>
+            AnimalLoop.Run(start, end, model, options.Solver, options.SolverOptions, options.Threads, (a, simulator) =>
             {
                 var what = "";
                 try
@@ -83,21 +80,15 @@ public static class RegimenComparison
                         }
                     }
                 }
-                catch (SimulationException error)
+                catch (SimulationException failure)
                 {
-                    failures[a - start] = (what, error);
+                    throw new SimulationException($"{failure.Message} (virtual animal {a + 1}, {what})", failure);
                 }
-                var count = Interlocked.Increment(ref done);
-                if (progress is not null && (count % 64 == 0 || count == animals)) progress(count);
-                return simulator;
-            }, _ => { });
+            }, progress is null ? null : count => progress(done + count));
+            done = end;
 
             for (var a = start; a < end; a++)
-            {
-                if (failures[a - start] is { } failure)
-                    throw new SimulationException($"{failure.Error.Message} (virtual animal {a + 1}, {failure.Regimen})", failure.Error);
                 for (var i = 0; i < curves * points; i++) sums[i] += relief[(a - start) * curves * points + i];
-            }
         }
 
         var efficacies = new List<RegimenEfficacy>(curves);
@@ -183,14 +174,6 @@ public static class RegimenComparison
     {
         var values = new double[animals];
         for (var a = 0; a < animals; a++) values[a] = metrics[offset + a * metricCount + metric];
-        return values;
-    }
-
-    /// <summary>One animal's parameter vector, drawn from <paramref name="random"/>.</summary>
-    private static double[] Draw(ParameterSampler sampler, Random random, int count)
-    {
-        var values = new double[count];
-        sampler.Sample(random, values);
         return values;
     }
 }

@@ -60,28 +60,21 @@ public static class CohortSimulator
         var days = design.ReadoutDays.ToArray();
 
         var random = new Xoshiro256StarStar(options.Seed);
-        var sampler = new ParameterSampler(typical, study.Variability, study.Source);
-        var parameters = new double[total][];
-        for (var a = 0; a < total; a++)
-        {
-            parameters[a] = new double[typical.Length];
-            sampler.Sample(random, parameters[a]);
-        }
+        var parameters = new ParameterSampler(typical, study.Variability, study.Source).SampleAnimals(total, random);
 
         var predictions = new double[total][];
-        var done = 0;
-        Parallel.For(0, total,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount },
-            () => new Simulator(model, options.Solver, options.SolverOptions),
-            (a, _, simulator) =>
+        AnimalLoop.Run(0, total, model, options.Solver, options.SolverOptions, options.Threads, (a, simulator) =>
+        {
+            var group = groups[groupOf[a]];
+            try
             {
-                var group = groups[groupOf[a]];
                 predictions[a] = Readouts(simulator.Simulate(parameters[a], model.InitialState(group.Injury), group.Doses, days), endpoints);
-                var count = Interlocked.Increment(ref done);
-                if (progress is not null && (count % 256 == 0 || count == total)) progress(count);
-                return simulator;
-            },
-            _ => { });
+            }
+            catch (SimulationException failure)
+            {
+                throw new SimulationException($"{failure.Message} (virtual animal {a + 1}, group {group.Name})", failure);
+            }
+        }, progress);
 
         var animals = new AnimalRecord[total];
         for (var a = 0; a < total; a++)

@@ -56,6 +56,18 @@ public sealed class ParameterSampler
     /// <summary>Number of standard-normal draws per animal.</summary>
     public int DrawsPerAnimal => _terms.Count;
 
+    /// <summary>Draws <paramref name="count"/> animals' parameter vectors, in animal order, from <paramref name="random"/>.</summary>
+    public double[][] SampleAnimals(int count, Random random)
+    {
+        var animals = new double[count][];
+        for (var a = 0; a < count; a++)
+        {
+            animals[a] = new double[_typical.Length];
+            Sample(random, animals[a]);
+        }
+        return animals;
+    }
+
     /// <summary>Writes one animal's parameters into <paramref name="parameters"/>, drawing from <paramref name="random"/>.</summary>
     public void Sample(Random random, double[] parameters)
     {

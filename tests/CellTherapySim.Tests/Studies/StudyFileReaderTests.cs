@@ -162,4 +162,18 @@ public class StudyFileReaderTests
         var line = RunBadInput("data", "describe", summary, "--design", Path.Combine(root, "models", "studies", "cci-routes-repeated.yaml"));
         Assert.Contains("S&S", line);
     }
+
+    [Fact]
+    public void ASolverFailureInACohortIsOneMessageNamingTheAnimal()
+    {
+        // A negative death rate of engrafted cells blows up every dosed animal after day 7: the lowest-numbered one is named.
+        var study = Path.Combine(RepositoryRoot(), "models", "studies", "cci-iv-day7.yaml");
+        foreach (var threads in new[] { "1", "2" })
+        {
+            var (exit, _, error) = RunCli("simulate", "--study", study, "--set", "k_Td=-1000", "--threads", threads);
+            Assert.Equal(1, exit);
+            Assert.DoesNotContain("   at ", error);
+            Assert.Contains("(virtual animal 21, group C&U)", error);
+        }
+    }
 }
