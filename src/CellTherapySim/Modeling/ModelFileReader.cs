@@ -24,15 +24,7 @@ public static partial class ModelFileReader
     /// <summary>Reads and validates the model file at <paramref name="path"/>.</summary>
     public static ModelDefinition ReadFile(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new InputException(path, $"cannot read the model file: {e.Message}");
-        }
+        var text = InputFile.ReadAllText(path, "model");
         return Read(text, path);
     }
 

@@ -55,18 +55,10 @@ internal sealed class CsvTable : IDisposable
     /// <summary>The 1-based line where the current row starts.</summary>
     public int Line => (int)_reader.LineNumber;
 
-    /// <summary>Opens <paramref name="path"/>; a file that cannot be read is bad input, not an I/O failure.</summary>
+    /// <summary>Opens <paramref name="path"/> (see <see cref="InputFile"/>).</summary>
     public static CsvTable Open(string path, string expectedHeader)
     {
-        StreamReader text;
-        try
-        {
-            text = File.OpenText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new InputException(path, $"cannot read the data file: {e.Message}");
-        }
+        var text = InputFile.Open(path, "data");
         try
         {
             return new CsvTable(text, path, expectedHeader, leaveOpen: false);

@@ -17,15 +17,7 @@ public static class StudyFileReader
     /// <summary>Reads the study at <paramref name="path"/>; a relative 'model:' path is resolved against the study's folder.</summary>
     public static Study ReadFile(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new InputException(path, $"cannot read the study file: {e.Message}");
-        }
+        var text = InputFile.ReadAllText(path, "study");
         return Read(text, path, model => ModelFileReader.ReadFile(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", model)));
     }
 
