@@ -1,0 +1,14 @@
+namespace CellTherapySim.Inference.Sampling;
+
+/// <summary>
+/// Settings of a <see cref="NutsSampler"/> run, with Stan's defaults: <paramref name="Warmup"/> adaptation iterations
+/// then <paramref name="Draws"/> sampling iterations, maximum tree depth, dual-averaging target acceptance
+/// (adapt_delta), diagonal (diag_e) or dense (dense_e) metric, and the step size the adaptation starts from.
+/// </summary>
+public sealed record NutsSettings(
+    int Warmup,
+    int Draws,
+    int MaxTreeDepth = 10,
+    double TargetAcceptance = 0.8,
+    bool DenseMetric = false,
+    double InitialStepSize = 1);
