@@ -24,6 +24,7 @@ public static class CliApp
         {
             SimulateCommand.Create(console),
             CheckCommand.Create(console),
+            FitCommand.Create(console),
             CompareCommand.Create(console),
             DataCommand.Create(console),
         };

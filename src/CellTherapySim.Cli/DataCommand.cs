@@ -26,7 +26,7 @@ internal static class DataCommand
         {
             var definition = ModelLoader.Read(parse.GetValue(model));
             var designPath = parse.GetValue(design);
-            var derived = designPath is null ? null : ReadDesign(designPath, definition);
+            var derived = designPath is null ? null : DesignFile.Read(designPath, definition);
             var data = StudyDataFile.Read(parse.GetValue(file)!, definition, derived?.Design);
             if (data.Format == StudyDataFormat.Observations)
             {
@@ -38,19 +38,6 @@ internal static class DataCommand
             return CliApp.Success;
         });
         return new Command("data", "Read study data files (individual animals or group summaries).") { describe };
-    }
-
-    private static DerivedDesign ReadDesign(string path, ModelDefinition model)
-    {
-        if (Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml")
-        {
-            var design = StudyFileReader.ReadFile(path).Design;
-            return new DerivedDesign(design, design.Groups.Select(g => new GroupRegimen(g.Name, g.Doses, [])).ToList());
-        }
-        var data = StudyDataFile.Read(path, model);
-        return data.Format == StudyDataFormat.Observations
-            ? DesignDerivation.Derive(data.Animals)
-            : throw new InputException("--design", $"'{path}' is a summary file; expected the observations file (individual animals) of the same study");
     }
 
     private static void PrintObservations(IAnsiConsole console, ModelDefinition model, StudyDataFile data)

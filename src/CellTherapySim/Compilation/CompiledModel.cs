@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CellTherapySim.Modeling;
 using CellTherapySim.Modeling.Expressions;
 
@@ -47,6 +48,12 @@ public sealed class CompiledModel
 
     /// <summary>∂r/∂x into first (nr×n) and ∂r/∂p into second (nr×np).</summary>
     public ModelFunctionPair ReadoutGradients { get; }
+
+    private readonly ConcurrentDictionary<string, SensitivityEquations> _sensitivities = new();
+
+    /// <summary>The compiled forward sensitivity equations for the free parameters <paramref name="free"/> (compiled once per set, then shared).</summary>
+    internal SensitivityEquations Sensitivities(IReadOnlyList<int> free) =>
+        _sensitivities.GetOrAdd(string.Join(",", free), _ => SensitivityEquations.Compile(this, free));
 
     /// <summary>The model's parameter values, in model order (a fresh copy).</summary>
     public double[] DefaultParameters() => Definition.Parameters.Select(p => p.Value).ToArray();

@@ -6,7 +6,9 @@ namespace CellTherapySim.Compilation;
 /// Symbolic partial derivatives of model expressions with respect to a state, a parameter or t.
 /// Intermediates are differentiated by the chain rule through their definitions (memoised).
 /// Non-smooth functions get their one-sided derivatives: pos'(x) = step(x), max/min pick the active branch,
-/// abs'(x) = sign(x).
+/// abs'(x) = sign(x), and step' = sign' = 0. A derivative can be differentiated again (second derivatives, for forward
+/// sensitivities): hill's partial derivatives have their own second-derivative functions; third derivatives of hill are
+/// not supported.
 /// </summary>
 public sealed class Differentiator
 {
@@ -84,15 +86,21 @@ public sealed class Differentiator
             case Function.Step:
             case Function.Sign:
                 return Number.Zero;
-            case Function.Hill:
-                return Ex.Add(Ex.Add(
-                    Ex.Mul(Ex.Call(Function.HillDx, a[0], a[1], a[2]), d[0]),
-                    Ex.Mul(Ex.Call(Function.HillDx50, a[0], a[1], a[2]), d[1])),
-                    Ex.Mul(Ex.Call(Function.HillDn, a[0], a[1], a[2]), d[2]));
+            case Function.Hill: return HillChain(a, d, Function.HillDx, Function.HillDx50, Function.HillDn);
+            case Function.HillDx: return HillChain(a, d, Function.HillDxDx, Function.HillDxDx50, Function.HillDxDn);
+            case Function.HillDx50: return HillChain(a, d, Function.HillDxDx50, Function.HillDx50Dx50, Function.HillDx50Dn);
+            case Function.HillDn: return HillChain(a, d, Function.HillDxDn, Function.HillDx50Dn, Function.HillDnDn);
             default:
-                throw new NotSupportedException($"second derivatives of {FunctionTable.NameOf(c.Function)} are not supported");
+                throw new NotSupportedException($"derivatives of {FunctionTable.NameOf(c.Function)} (third derivatives of hill) are not supported");
         }
     }
+
+    /// <summary>The chain rule through a function of (x, x50, n) whose partial derivatives are the given functions.</summary>
+    private static Expr HillChain(IReadOnlyList<Expr> a, Expr[] d, Function dx, Function dx50, Function dn) =>
+        Ex.Add(Ex.Add(
+            Ex.Mul(Ex.Call(dx, a[0], a[1], a[2]), d[0]),
+            Ex.Mul(Ex.Call(dx50, a[0], a[1], a[2]), d[1])),
+            Ex.Mul(Ex.Call(dn, a[0], a[1], a[2]), d[2]));
 
     /// <summary>step(s)·da + (1 − step(s))·db: the derivative of the branch chosen by the sign of s.</summary>
     private static Expr Branch(Expr s, Expr da, Expr db)

@@ -10,6 +10,12 @@ public delegate void ModelFunction(double t, double[] x, double[] p, double[] re
 /// <summary>Evaluates two related model quantities at (t, x, p) (e.g. ∂f/∂x and ∂f/∂t).</summary>
 public delegate void ModelFunctionPair(double t, double[] x, double[] p, double[] first, double[] second);
 
+/// <summary>Evaluates model quantities at (t, x, p) that also depend on a direction vector v (e.g. second-derivative products).</summary>
+internal delegate void ModelDirectionalFunction(double t, double[] x, double[] p, double[] v, double[] result);
+
+/// <summary>Component <see cref="Index"/> of the direction vector v of a <see cref="ModelDirectionalFunction"/> (compiled code only).</summary>
+internal sealed record Direction(int Index) : Expr;
+
 /// <summary>
 /// Compiles expression trees into delegates with System.Linq.Expressions: states and parameters are array
 /// reads at fixed indices, intermediates are locals computed once per call, and integer powers are products.
@@ -17,60 +23,76 @@ public delegate void ModelFunctionPair(double t, double[] x, double[] p, double[
 /// </summary>
 internal sealed class ExpressionCompiler
 {
-    private static readonly MethodInfo Exp = Method(typeof(Math), nameof(Math.Exp), 1);
-    private static readonly MethodInfo Log = Method(typeof(Math), nameof(Math.Log), 1);
-    private static readonly MethodInfo Sqrt = Method(typeof(Math), nameof(Math.Sqrt), 1);
-    private static readonly MethodInfo Abs = Method(typeof(Math), nameof(Math.Abs), 1);
-    private static readonly MethodInfo Min = Method(typeof(Math), nameof(Math.Min), 2);
-    private static readonly MethodInfo Max = Method(typeof(Math), nameof(Math.Max), 2);
     private static readonly MethodInfo Pow = Method(typeof(Math), nameof(Math.Pow), 2);
-    private static readonly MethodInfo Sign = Method(typeof(ModelFunctions), nameof(ModelFunctions.Sign), 1);
-    private static readonly MethodInfo Pos = Method(typeof(ModelFunctions), nameof(ModelFunctions.Pos), 1);
-    private static readonly MethodInfo Step = Method(typeof(ModelFunctions), nameof(ModelFunctions.Step), 1);
-    private static readonly MethodInfo Hill = Method(typeof(ModelFunctions), nameof(ModelFunctions.Hill), 3);
-    private static readonly MethodInfo HillDx = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDx), 3);
-    private static readonly MethodInfo HillDx50 = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDx50), 3);
-    private static readonly MethodInfo HillDn = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDn), 3);
+
+    private static readonly Dictionary<Function, MethodInfo> Functions = new()
+    {
+        [Function.Exp] = Method(typeof(Math), nameof(Math.Exp), 1),
+        [Function.Log] = Method(typeof(Math), nameof(Math.Log), 1),
+        [Function.Sqrt] = Method(typeof(Math), nameof(Math.Sqrt), 1),
+        [Function.Abs] = Method(typeof(Math), nameof(Math.Abs), 1),
+        [Function.Min] = Method(typeof(Math), nameof(Math.Min), 2),
+        [Function.Max] = Method(typeof(Math), nameof(Math.Max), 2),
+        [Function.Pos] = Method(typeof(ModelFunctions), nameof(ModelFunctions.Pos), 1),
+        [Function.Hill] = Method(typeof(ModelFunctions), nameof(ModelFunctions.Hill), 3),
+        [Function.Step] = Method(typeof(ModelFunctions), nameof(ModelFunctions.Step), 1),
+        [Function.Sign] = Method(typeof(ModelFunctions), nameof(ModelFunctions.Sign), 1),
+        [Function.HillDx] = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDx), 3),
+        [Function.HillDx50] = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDx50), 3),
+        [Function.HillDn] = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDn), 3),
+        [Function.HillDxDx] = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDxDx), 3),
+        [Function.HillDxDx50] = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDxDx50), 3),
+        [Function.HillDxDn] = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDxDn), 3),
+        [Function.HillDx50Dx50] = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDx50Dx50), 3),
+        [Function.HillDx50Dn] = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDx50Dn), 3),
+        [Function.HillDnDn] = Method(typeof(ModelFunctions), nameof(ModelFunctions.HillDnDn), 3),
+    };
 
     private readonly IReadOnlyList<Expr> _intermediates;
 
-    /// <summary>Creates a compiler for expressions over the given intermediates (in dependency order).</summary>
+    /// <summary>
+    /// Creates a compiler for expressions over the given intermediates (in dependency order: an intermediate may refer
+    /// to earlier ones only). Extra intermediates appended after a model's own serve as shared subexpressions.
+    /// </summary>
     public ExpressionCompiler(IReadOnlyList<Expr> intermediates) => _intermediates = intermediates;
 
     /// <summary>Compiles result[k] = outputs[k](t, x, p) for every k.</summary>
-    public ModelFunction Compile(IReadOnlyList<Expr> outputs)
-    {
-        var (t, x, p) = Inputs();
-        var result = Linq.Expression.Parameter(typeof(double[]), "result");
-        var body = Body(t, x, p, [(result, outputs)]);
-        return Linq.Expression.Lambda<ModelFunction>(body, t, x, p, result).Compile();
-    }
+    public ModelFunction Compile(IReadOnlyList<Expr> outputs) => Lambda<ModelFunction>(null, outputs);
 
     /// <summary>Compiles first[k] = firstOutputs[k] and second[k] = secondOutputs[k] in one call.</summary>
-    public ModelFunctionPair Compile(IReadOnlyList<Expr> firstOutputs, IReadOnlyList<Expr> secondOutputs)
+    public ModelFunctionPair Compile(IReadOnlyList<Expr> firstOutputs, IReadOnlyList<Expr> secondOutputs) =>
+        Lambda<ModelFunctionPair>(null, firstOutputs, secondOutputs);
+
+    /// <summary>
+    /// Compiles result[offset + k] += outputs[k](t, x, p, v), where <see cref="Direction"/> nodes read v (v and result may
+    /// be one array when the outputs land beyond the components of v that are read).
+    /// </summary>
+    public ModelDirectionalFunction CompileDirectional(IReadOnlyList<Expr> outputs, int offset) => Lambda<ModelDirectionalFunction>(offset, outputs);
+
+    /// <summary>
+    /// A delegate (t, x, p, targets...) writing each list of outputs into its target array, or, with an
+    /// <paramref name="accumulateAt"/> offset, (t, x, p, v, target) adding the outputs into the target from that offset.
+    /// </summary>
+    private TDelegate Lambda<TDelegate>(int? accumulateAt, params IReadOnlyList<Expr>[] outputs)
     {
-        var (t, x, p) = Inputs();
-        var first = Linq.Expression.Parameter(typeof(double[]), "first");
-        var second = Linq.Expression.Parameter(typeof(double[]), "second");
-        var body = Body(t, x, p, [(first, firstOutputs), (second, secondOutputs)]);
-        return Linq.Expression.Lambda<ModelFunctionPair>(body, t, x, p, first, second).Compile();
+        var t = Linq.Expression.Parameter(typeof(double), "t");
+        var x = Linq.Expression.Parameter(typeof(double[]), "x");
+        var p = Linq.Expression.Parameter(typeof(double[]), "p");
+        var v = accumulateAt is null ? null : Linq.Expression.Parameter(typeof(double[]), "v");
+        var targets = outputs.Select((o, i) => (Target: Linq.Expression.Parameter(typeof(double[]), $"result{i}"), Outputs: o)).ToList();
+        var body = Body(new Context(t, x, p, v, new Linq.ParameterExpression[_intermediates.Count]), targets, accumulateAt);
+        Linq.ParameterExpression[] inputs = v is null ? [t, x, p] : [t, x, p, v];
+        return Linq.Expression.Lambda<TDelegate>(body, inputs.Concat(targets.Select(target => target.Target))).Compile();
     }
 
-    private static (Linq.ParameterExpression T, Linq.ParameterExpression X, Linq.ParameterExpression P) Inputs() => (
-        Linq.Expression.Parameter(typeof(double), "t"),
-        Linq.Expression.Parameter(typeof(double[]), "x"),
-        Linq.Expression.Parameter(typeof(double[]), "p"));
-
-    private Linq.Expression Body(Linq.ParameterExpression t, Linq.ParameterExpression x, Linq.ParameterExpression p,
-        IReadOnlyList<(Linq.ParameterExpression Target, IReadOnlyList<Expr> Outputs)> targets)
+    private Linq.Expression Body(Context context, IReadOnlyList<(Linq.ParameterExpression Target, IReadOnlyList<Expr> Outputs)> targets, int? accumulateAt)
     {
         var used = new bool[_intermediates.Count];
         foreach (var (_, outputs) in targets)
             foreach (var e in outputs) MarkUsed(e, used);
 
-        var locals = new Linq.ParameterExpression[_intermediates.Count];
+        var locals = context.Locals;
         var statements = new List<Linq.Expression>();
-        var context = new Context(t, x, p, locals);
         for (var i = 0; i < _intermediates.Count; i++)
         {
             if (!used[i]) continue;
@@ -79,9 +101,12 @@ internal sealed class ExpressionCompiler
         }
         foreach (var (target, outputs) in targets)
             for (var k = 0; k < outputs.Count; k++)
-                statements.Add(Linq.Expression.Assign(
-                    Linq.Expression.ArrayAccess(target, Linq.Expression.Constant(k)),
-                    Emit(outputs[k], context)));
+            {
+                if (accumulateAt is not null && Ex.IsZero(outputs[k])) continue;   // adding 0 changes nothing
+                var element = Linq.Expression.ArrayAccess(target, Linq.Expression.Constant(k + (accumulateAt ?? 0)));
+                var value = Emit(outputs[k], context);
+                statements.Add(accumulateAt is null ? Linq.Expression.Assign(element, value) : Linq.Expression.AddAssign(element, value));
+            }
         statements.Add(Linq.Expression.Empty());
         return Linq.Expression.Block(locals.Where(l => l is not null), statements);
     }
@@ -100,7 +125,8 @@ internal sealed class ExpressionCompiler
         }
     }
 
-    private sealed record Context(Linq.ParameterExpression T, Linq.ParameterExpression X, Linq.ParameterExpression P, Linq.ParameterExpression[] Locals);
+    private sealed record Context(Linq.ParameterExpression T, Linq.ParameterExpression X, Linq.ParameterExpression P,
+        Linq.ParameterExpression? V, Linq.ParameterExpression[] Locals);
 
     private static Linq.Expression Emit(Expr e, Context c) => e switch
     {
@@ -109,6 +135,8 @@ internal sealed class ExpressionCompiler
         Symbol { Kind: SymbolKind.State } s => Linq.Expression.ArrayIndex(c.X, Linq.Expression.Constant(s.Index)),
         Symbol { Kind: SymbolKind.Parameter } s => Linq.Expression.ArrayIndex(c.P, Linq.Expression.Constant(s.Index)),
         Symbol { Kind: SymbolKind.Intermediate } s => c.Locals[s.Index],
+        Direction d => Linq.Expression.ArrayIndex(c.V ?? throw new InvalidOperationException("a direction outside a directional function"),
+            Linq.Expression.Constant(d.Index)),
         Negate n => Linq.Expression.Negate(Emit(n.Operand, c)),
         Binary b => EmitBinary(b, c),
         Call call => EmitCall(call, c),
@@ -139,27 +167,10 @@ internal sealed class ExpressionCompiler
         };
     }
 
-    private static Linq.Expression EmitCall(Call call, Context c)
-    {
-        var args = call.Arguments.Select(a => Emit(a, c)).ToArray();
-        return call.Function switch
-        {
-            Function.Exp => Linq.Expression.Call(Exp, args),
-            Function.Log => Linq.Expression.Call(Log, args),
-            Function.Sqrt => Linq.Expression.Call(Sqrt, args),
-            Function.Abs => Linq.Expression.Call(Abs, args),
-            Function.Min => Linq.Expression.Call(Min, args),
-            Function.Max => Linq.Expression.Call(Max, args),
-            Function.Pos => Linq.Expression.Call(Pos, args),
-            Function.Hill => Linq.Expression.Call(Hill, args),
-            Function.Step => Linq.Expression.Call(Step, args),
-            Function.Sign => Linq.Expression.Call(Sign, args),
-            Function.HillDx => Linq.Expression.Call(HillDx, args),
-            Function.HillDx50 => Linq.Expression.Call(HillDx50, args),
-            Function.HillDn => Linq.Expression.Call(HillDn, args),
-            _ => throw new InvalidOperationException($"unknown function {call.Function}"),
-        };
-    }
+    private static Linq.Expression EmitCall(Call call, Context c) =>
+        Functions.TryGetValue(call.Function, out var method)
+            ? Linq.Expression.Call(method, call.Arguments.Select(a => Emit(a, c)))
+            : throw new InvalidOperationException($"unknown function {call.Function}");
 
     private static MethodInfo Method(Type type, string name, int arity) =>
         type.GetMethod(name, Enumerable.Repeat(typeof(double), arity).ToArray())

@@ -64,7 +64,12 @@ public sealed class PriorDensity
     }
 
     /// <summary>The prior's median (the sampler's initial point is drawn around it).</summary>
-    public double Median => _family == PriorFamily.HalfNormal ? _b * 0.6744897501960817 : _distribution.Median;
+    public double Median => _family switch
+    {
+        PriorFamily.HalfNormal => _b * 0.6744897501960817,
+        PriorFamily.Beta => Beta.InvCDF(_a, _b, 0.5),
+        _ => _distribution.Median,
+    };
 
     /// <summary>A draw from the prior (simulation-based calibration draws its truths this way).</summary>
     public double Sample(Random random) => _family == PriorFamily.HalfNormal

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CellTherapySim.Compilation;
 using CellTherapySim.Solvers;
 
@@ -45,32 +44,7 @@ public sealed class Simulator
         var system = new ModelOdeSystem(Model, parameters);
         var y = (double[])initial.Clone();
         var states = new double[m * n];
-        var events = DoseEvents(doses);
-        var statistics = new SolverStatistics();
-
-        var current = 0.0;
-        var k = 0;
-        for (; k < m && times[k] <= current; k++) Array.Copy(y, 0, states, k * n, n);
-        var lastTime = m > 0 ? times[^1] : 0;
-        var e = 0;
-        while (current < lastTime)
-        {
-            while (e < events.Count && events[e].Time <= current) Apply(events[e++], y);
-            var boundary = e < events.Count && events[e].Time < lastTime ? events[e].Time : lastTime;
-            var count = 0;
-            while (k + count < m && times[k + count] <= boundary) count++;
-            try
-            {
-                statistics = statistics.Add(_solver.Integrate(system, current, y, boundary,
-                    times.AsSpan(k, count), states.AsSpan(k * n, count * n), _options));
-            }
-            catch (SolverException failure)
-            {
-                throw new SimulationException(Describe(failure), failure);
-            }
-            k += count;
-            current = boundary;
-        }
+        var statistics = DoseSchedule.Integrate(Model, _solver, system, _options, doses, 0, y, times, states);
 
         var readouts = new double[m * nr];
         var x = new double[n];
@@ -82,28 +56,5 @@ public sealed class Simulator
             Array.Copy(r, 0, readouts, i * nr, nr);
         }
         return new Trajectory((double[])times.Clone(), states, readouts, n, nr, statistics);
-    }
-
-    private readonly record struct DoseEvent(double Time, int State, double Amount);
-
-    private List<DoseEvent> DoseEvents(IReadOnlyList<Dose> doses)
-    {
-        var events = new List<DoseEvent>(doses.Count);
-        foreach (var dose in doses)
-        {
-            var route = Model.Definition.Route(dose.Route) ?? throw new ArgumentException($"unknown route '{dose.Route}'", nameof(doses));
-            events.Add(new DoseEvent(dose.Time, route.TargetState, dose.Cells * route.Scale));
-        }
-        events.Sort((a, b) => a.Time.CompareTo(b.Time));
-        return events;
-    }
-
-    private static void Apply(DoseEvent dose, double[] y) => y[dose.State] += dose.Amount;
-
-    private string Describe(SolverException failure)
-    {
-        var names = Model.Definition.States;
-        var values = string.Join(", ", failure.State.Select((v, i) => $"{names[i].Name}={v.ToString("G6", CultureInfo.InvariantCulture)}"));
-        return $"simulation failed at day {failure.Time.ToString("G6", CultureInfo.InvariantCulture)}: {failure.Reason}. States: {values}. Likely cause: {failure.LikelyCause}";
     }
 }

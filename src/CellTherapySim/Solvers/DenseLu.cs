@@ -58,6 +58,18 @@ internal static class DenseLu
         return true;
     }
 
+    /// <summary>
+    /// Writes shift·I − <paramref name="jacobian"/> (row-major, n×n) into <paramref name="a"/> and decomposes it as
+    /// <see cref="Decompose"/> does: the Rosenbrock stage matrix (1/(hγ))·I − J.
+    /// </summary>
+    internal static bool DecomposeShifted(double shift, double[] jacobian, double[] a, int n, int[] pivots, double[] inverseDiagonal)
+    {
+        int nn = n * n;
+        for (int i = 0; i < nn; i++) a[i] = -jacobian[i];
+        for (int i = 0; i < nn; i += n + 1) a[i] += shift;
+        return Decompose(a, n, pivots, inverseDiagonal);
+    }
+
     /// <summary>Solves A x = b in place in <paramref name="b"/>, with the factors from <see cref="Decompose"/>.</summary>
     internal static void Solve(double[] lu, int n, int[] pivots, double[] inverseDiagonal, double[] b)
     {

@@ -103,10 +103,17 @@ internal static class OdeSolverSupport
     /// <summary>
     /// RMS of err_i / (atol + rtol·max(|y_i|, |yNew_i|)); NaN when the error or the new state is not finite.
     /// </summary>
-    internal static double ErrorNorm(double[] err, double[] y, double[] yNew, int n, double atol, double rtol)
+    internal static double ErrorNorm(double[] err, double[] y, double[] yNew, int n, double atol, double rtol) =>
+        ErrorNorm(err, y, yNew, 0, 1, n, atol, rtol);
+
+    /// <summary>
+    /// The norm of <see cref="ErrorNorm(double[], double[], double[], int, double, double)"/> over the <paramref name="count"/>
+    /// components start, start + stride, … (one block of a structured system).
+    /// </summary>
+    internal static double ErrorNorm(double[] err, double[] y, double[] yNew, int start, int stride, int count, double atol, double rtol)
     {
         double sum = 0, finite = 0;
-        for (int i = 0; i < n; i++)
+        for (int j = 0, i = start; j < count; j++, i += stride)
         {
             double yi = yNew[i];
             double sk = atol + rtol * Math.Max(Math.Abs(y[i]), Math.Abs(yi));
@@ -114,7 +121,7 @@ internal static class OdeSolverSupport
             sum += e * e;
             finite += yi - yi;
         }
-        return Math.Sqrt(sum / n) + finite;
+        return Math.Sqrt(sum / count) + finite;
     }
 
     /// <summary>

@@ -12,7 +12,9 @@ namespace CellTherapySim.Solvers;
 /// 3rd-order solution is y₁ − u₆ and u₆ is the local error estimate.</para>
 /// <para>The Jacobian J = ∂f/∂y and ∂f/∂t come from <see cref="IOdeSystem.Jacobian"/>, once per accepted step; a rejected
 /// step reuses them. One LU decomposition of E per attempted step (own dense LU with partial pivoting; a singular or
-/// non-finite E halves the step, five times at most, as in RODAS.f).</para>
+/// non-finite E halves the step, five times at most, as in RODAS.f). A system implementing
+/// <see cref="IStructuredOdeSystem"/> instead prepares its Jacobian, factors and solves E and measures the error itself
+/// (e.g. the block-triangular forward sensitivity systems); the method is otherwise the same.</para>
 /// <para>Dense output: the 3rd-order continuous extension of RODAS.f,
 /// y(t + θh) ≈ (1−θ)·y₀ + θ·(y₁ + (1−θ)·(Σ d_2j u_j + θ·Σ d_3j u_j)).</para>
 /// <para>Step control as in RODAS.f: h_new = h / clamp(err^(1/4)/0.9, 1/6, 5) (i.e. 0.2 ≤ h_new/h ≤ 6), with the
@@ -61,7 +63,8 @@ public sealed class Rodas4 : IOdeSolver
         ReadOnlySpan<double> outputTimes, Span<double> output, SolverOptions options)
     {
         int n = OdeSolverSupport.Validate(system, t0, y, tEnd, outputTimes, output, options);
-        EnsureWorkspace(n);
+        var structured = system as IStructuredOdeSystem;
+        EnsureWorkspace(n, dense: structured is null);
         double atol = options.AbsoluteTolerance, rtol = options.RelativeTolerance;
         bool fixedStep = options.FixedStep > 0;
         double hMax = Math.Min(options.MaxStep, tEnd - t0);
@@ -94,23 +97,21 @@ public sealed class Rodas4 : IOdeSolver
             if (newPoint)
             {
                 // ∂f/∂y and ∂f/∂t at the start of the step (f0 is already there); a rejected step keeps them.
-                system.Jacobian(t, y, jac, dfdt);
+                if (structured is null) system.Jacobian(t, y, jac, dfdt);
+                else structured.PrepareJacobian(t, y, dfdt);
                 stats.JacobianEvaluations++;
                 newPoint = false;
             }
 
             // E = (1/(hγ))·I − J, factorized.
             double fac = 1.0 / (h * Gamma);
-            int nn = n * n;
-            for (int i = 0; i < nn; i++) lu[i] = -jac[i];
-            for (int i = 0; i < nn; i += n + 1) lu[i] += fac;
             stats.Decompositions++;
-            if (!DenseLu.Decompose(lu, n, pivots, invDiag))
+            if (!(structured is null ? DenseLu.DecomposeShifted(fac, jac, lu, n, pivots, invDiag) : structured.Factor(fac)))
             {
                 if (++singularCount >= MaxSingular)
                     throw new SolverException(Name,
                         $"the stage matrix (1/(hγ))·I − J is singular or not finite {MaxSingular} times in a row (last h = {h:G3})",
-                        t, y, OdeSolverSupport.AllFinite(jac, nn)
+                        t, y, (structured?.JacobianIsFinite ?? OdeSolverSupport.AllFinite(jac, n * n))
                             ? OdeSolverSupport.BlowUpCause
                             : "NaN/∞ in the Jacobian: an expression such as log/sqrt of a negative value or division by zero, or a parameter value out of range");
                 stats.RejectedSteps++;
@@ -126,37 +127,37 @@ public sealed class Rodas4 : IOdeSolver
             double hd1 = h * D1, hd2 = h * D2, hd3 = h * D3, hd4 = h * D4;
 
             for (int i = 0; i < n; i++) k1[i] = f0[i] + hd1 * dfdt[i];
-            DenseLu.Solve(lu, n, pivots, invDiag, k1);
+            SolveStage(structured, k1, n);
 
             for (int i = 0; i < n; i++) yNew[i] = y[i] + A21 * k1[i];
             system.Evaluate(t + C2 * h, yNew, f);
             for (int i = 0; i < n; i++) k2[i] = f[i] + hd2 * dfdt[i] + hc21 * k1[i];
-            DenseLu.Solve(lu, n, pivots, invDiag, k2);
+            SolveStage(structured, k2, n);
 
             for (int i = 0; i < n; i++) yNew[i] = y[i] + A31 * k1[i] + A32 * k2[i];
             system.Evaluate(t + C3 * h, yNew, f);
             for (int i = 0; i < n; i++) k3[i] = f[i] + hd3 * dfdt[i] + hc31 * k1[i] + hc32 * k2[i];
-            DenseLu.Solve(lu, n, pivots, invDiag, k3);
+            SolveStage(structured, k3, n);
 
             for (int i = 0; i < n; i++) yNew[i] = y[i] + A41 * k1[i] + A42 * k2[i] + A43 * k3[i];
             system.Evaluate(t + C4 * h, yNew, f);
             for (int i = 0; i < n; i++) k4[i] = f[i] + hd4 * dfdt[i] + hc41 * k1[i] + hc42 * k2[i] + hc43 * k3[i];
-            DenseLu.Solve(lu, n, pivots, invDiag, k4);
+            SolveStage(structured, k4, n);
 
             for (int i = 0; i < n; i++) yNew[i] = y[i] + A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i];
             system.Evaluate(tNew, yNew, f);
             for (int i = 0; i < n; i++) k5[i] = f[i] + hc51 * k1[i] + hc52 * k2[i] + hc53 * k3[i] + hc54 * k4[i];
-            DenseLu.Solve(lu, n, pivots, invDiag, k5);
+            SolveStage(structured, k5, n);
 
             // Embedded 3rd-order solution, then the last stage: its solution u6 is the error estimate.
             for (int i = 0; i < n; i++) yNew[i] += k5[i];
             system.Evaluate(tNew, yNew, f);
             for (int i = 0; i < n; i++) k6[i] = f[i] + hc61 * k1[i] + hc62 * k2[i] + hc63 * k3[i] + hc64 * k4[i] + hc65 * k5[i];
-            DenseLu.Solve(lu, n, pivots, invDiag, k6);
+            SolveStage(structured, k6, n);
             for (int i = 0; i < n; i++) yNew[i] += k6[i];
             stats.FunctionEvaluations += 5;
 
-            double err = OdeSolverSupport.ErrorNorm(k6, y, yNew, n, atol, rtol);
+            double err = structured is null ? OdeSolverSupport.ErrorNorm(k6, y, yNew, n, atol, rtol) : structured.ErrorNorm(k6, y, yNew, atol, rtol);
             if (double.IsFinite(err) && (err <= 1.0 || fixedStep) && !last)
             {
                 // f at the new point, needed by the next step: evaluated now so that a NaN/∞ there rejects this step.
@@ -235,6 +236,13 @@ public sealed class Rodas4 : IOdeSolver
         return stats;
     }
 
+    /// <summary>Solves E·u = b in place: with the system's own factorization, else the dense LU of this step.</summary>
+    private void SolveStage(IStructuredOdeSystem? structured, double[] b, int n)
+    {
+        if (structured is null) DenseLu.Solve(_lu, n, _pivots, _invDiag, b);
+        else structured.Solve(b);
+    }
+
     /// <summary>The two correction terms of the dense output (the d_ij of RODAS.f) for the step just computed.</summary>
     private void PrepareDenseOutput(int n)
     {
@@ -254,10 +262,13 @@ public sealed class Rodas4 : IOdeSolver
             destination[i] = theta1 * y0[i] + theta * (y1[i] + theta1 * (_cont3[i] + theta * _cont4[i]));
     }
 
-    private void EnsureWorkspace(int n)
+    private void EnsureWorkspace(int n, bool dense)
     {
+        if (dense && _jac.Length != n * n)
+        {
+            _jac = new double[n * n]; _lu = new double[n * n]; _invDiag = new double[n]; _pivots = new int[n];
+        }
         if (n == _n) return;
-        _jac = new double[n * n]; _lu = new double[n * n]; _invDiag = new double[n]; _pivots = new int[n];
         _f0 = new double[n]; _dfdt = new double[n]; _f = new double[n]; _yNew = new double[n];
         _k1 = new double[n]; _k2 = new double[n]; _k3 = new double[n]; _k4 = new double[n]; _k5 = new double[n]; _k6 = new double[n];
         _cont3 = new double[n]; _cont4 = new double[n];

@@ -32,6 +32,18 @@ public enum Function
     HillDx50,
     /// <summary>∂hill/∂n</summary>
     HillDn,
+    /// <summary>∂²hill/∂x²</summary>
+    HillDxDx,
+    /// <summary>∂²hill/∂x∂x50</summary>
+    HillDxDx50,
+    /// <summary>∂²hill/∂x∂n</summary>
+    HillDxDn,
+    /// <summary>∂²hill/∂x50²</summary>
+    HillDx50Dx50,
+    /// <summary>∂²hill/∂x50∂n</summary>
+    HillDx50Dn,
+    /// <summary>∂²hill/∂n²</summary>
+    HillDnDn,
 }
 
 /// <summary>Names and arities of the functions users may write.</summary>
@@ -69,6 +81,12 @@ public static class FunctionTable
         Function.HillDx => "hill_dx",
         Function.HillDx50 => "hill_dx50",
         Function.HillDn => "hill_dn",
+        Function.HillDxDx => "hill_dxdx",
+        Function.HillDxDx50 => "hill_dxdx50",
+        Function.HillDxDn => "hill_dxdn",
+        Function.HillDx50Dx50 => "hill_dx50dx50",
+        Function.HillDx50Dn => "hill_dx50dn",
+        Function.HillDnDn => "hill_dndn",
         _ => function.ToString().ToLowerInvariant(),
     };
 }

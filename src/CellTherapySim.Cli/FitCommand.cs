@@ -1,0 +1,178 @@
+using System.CommandLine;
+using System.Globalization;
+using CellTherapySim.Compilation;
+using CellTherapySim.Inference;
+using CellTherapySim.Inference.Diagnostics;
+using CellTherapySim.Output;
+using CellTherapySim.Simulation;
+using CellTherapySim.Studies;
+using Spectre.Console;
+
+namespace CellTherapySim.Cli;
+
+/// <summary>`ctsim fit`: Bayesian fit of the model to study data with NUTS; draws, summary, diagnostics and posterior predictive check.</summary>
+internal static class FitCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var model = CommonOptions.Model();
+        var data = new Option<string>("--data") { Description = "Study data: individual animals (ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS) or group summaries (GROUP,TIME,DVID,MEAN,SD,N).", HelpName = "FILE", Required = true };
+        var design = new Option<string?>("--design") { Description = "For summary data: the study's observations file (CSV) or study file (YAML), which gives the groups' injuries and regimens.", HelpName = "FILE" };
+        var output = new Option<string>("--out") { Description = "Folder for draws-chain-N.csv (CmdStan CSV), summary.csv and ppc.csv.", HelpName = "DIR", Required = true };
+        var free = new Option<string?>("--free") { Description = "Comma-separated free parameters (default: those the model marks as fitted). Priors come from the model file.", HelpName = "NAMES" };
+        var randomEffects = new Option<string?>("--random-effects") { Description = "Comma-separated free parameters that vary between animals (non-centred log-normal, logit-normal if bounded; ω ~ half-normal(0, 0.5)). Needs individual data.", HelpName = "NAMES" };
+        var chains = Count("--chains", "Number of chains.", 4);
+        var warmup = Count("--warmup", "Warm-up iterations per chain (step size and metric adaptation; not saved).", 1000);
+        var draws = Count("--draws", "Draws per chain after warm-up.", 1000);
+        var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
+        var metric = new Option<string>("--metric")
+        {
+            Description = "Inverse metric adapted in warm-up: dense (default; handles the correlated parameters of ODE models) or diag.",
+            DefaultValueFactory = _ => "dense",
+        };
+        metric.AcceptOnlyFromAmong("dense", "diag");
+        var maxDepth = Count("--max-depth", "Maximum tree depth of NUTS.", 10);
+        var set = CommonOptions.Set();
+        var solver = new SolverSettings();
+
+        var command = new Command("fit", "Fit the model to study data by Bayesian inference (NUTS): CmdStan-compatible draws, posterior summary with R-hat and ESS, and a posterior predictive check.")
+        {
+            model, data, design, output, free, randomEffects, chains, warmup, draws, seed, threads, metric, maxDepth, set,
+        };
+        solver.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var (solverKind, solverOptions) = solver.Read(parse);
+            if (solverKind != SolverKind.Stiff)
+                throw new InputException("--solver", "fitting uses the stiff solver (sensitivities are integrated with Rodas4)");
+            var definition = ModelLoader.Read(parse.GetValue(model));
+            var compiled = CompiledModel.Compile(definition);
+            var dataPath = parse.GetValue(data)!;
+            var designPath = parse.GetValue(design);
+            var derived = designPath is null ? null : DesignFile.Read(designPath, definition);
+            var file = StudyDataFile.Read(dataPath, definition, derived?.Design);
+            var randomNames = Names(parse.GetValue(randomEffects));
+            FitData fitData;
+            if (file.Format == StudyDataFormat.Observations)
+            {
+                if (derived is not null) throw new InputException("--design", "applies to summary data only; individual animals carry their own design");
+                fitData = FitData.FromAnimals(dataPath, file.Animals, definition, perAnimal: randomNames.Count > 0);
+            }
+            else
+            {
+                if (derived is null) throw new InputException("--design", $"'{dataPath}' holds group summaries, which do not say the groups' injuries and regimens; give the study's observations or study file with --design");
+                fitData = FitData.FromSummary(dataPath, file.Summary, derived.Design, definition);
+            }
+            var parameters = ParameterOverrides.Apply(definition, compiled.DefaultParameters(), parse.GetValue(set) ?? [], "--set");
+            var freeNames = parse.GetValue(free) is { } f ? Names(f) : null;
+            var fit = new FitModel(compiled, fitData, new FitSettings(freeNames, randomNames, solverOptions, parameters));
+            var settings = new FitRunSettings(parse.GetValue(chains), parse.GetValue(warmup), parse.GetValue(draws), parse.GetValue(seed),
+                parse.GetValue(maxDepth), DenseMetric: parse.GetValue(metric) == "dense", Threads: parse.GetValue(threads));
+            return Run(console, fit, settings, parse.GetValue(output)!, dataPath);
+        });
+        return command;
+    }
+
+    private static int Run(IAnsiConsole console, FitModel fit, FitRunSettings settings, string folder, string dataPath)
+    {
+        var model = fit.Compiled.Definition;
+        console.MarkupLineInterpolated($"[bold]Fitting {model.Name}[/] to {dataPath}: {fit.Free.Length} free parameters ({string.Join(", ", fit.Free.Select(i => model.Parameters[i].Name))}), {fit.Data.Endpoints.Count} residual SDs{(fit.RandomEffects.Length > 0 ? $", random effects on {string.Join(", ", fit.RandomEffects.Select(r => model.Parameters[fit.Free[r]].Name))} for {fit.Data.AnimalNames.Count} animals" : "")}; {settings.Chains} chains × ({settings.Warmup} warm-up + {settings.Draws} draws), seed {settings.Seed}.");
+
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<ChainResult> chains;
+        try
+        {
+            chains = ChainProgressDisplay.Run(console, settings, progress => FitRunner.Run(fit, settings, folder, dataPath, progress, cancellation.Token));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException("--out", $"cannot write into '{folder}': {e.Message}");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        var interrupted = chains.Any(c => !c.Completed);
+        if (interrupted)
+            console.MarkupLineInterpolated($"[yellow]Interrupted: the draws made so far are in {folder} ({string.Join(", ", chains.Select(c => $"chain {c.Chain}: {c.Draws.Count}"))}).[/]");
+        if (chains.Any(c => c.Draws.Count < 4))
+        {
+            console.MarkupLine("Too few draws for a summary.");
+            return interrupted ? 130 : CliApp.Failure;
+        }
+
+        var summary = FitFiles.Summarise(fit, chains);
+        FitFiles.WriteSummary(folder, summary);
+        var allDraws = chains.SelectMany(c => c.Draws).ToList();
+        var thinned = Enumerable.Range(0, Math.Min(400, allDraws.Count)).Select(i => allDraws[(int)((long)i * allDraws.Count / Math.Min(400, allDraws.Count))]).ToList();
+        var ppc = PosteriorPredictiveCheck.Run(fit, thinned, settings.Seed, settings.Threads);
+        FitFiles.WritePpc(folder, ppc);
+
+        Report(console, fit, settings, chains, summary, seconds);
+        console.MarkupLineInterpolated($"Wrote {folder}/draws-chain-1..{settings.Chains}.csv, {FitFiles.Summary} and {FitFiles.Ppc}.");
+        return interrupted ? 130 : CliApp.Success;
+    }
+
+    private static void Report(IAnsiConsole console, FitModel fit, FitRunSettings settings, IReadOnlyList<ChainResult> chains, IReadOnlyList<VariableSummary> summary, double seconds)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title("Posterior");
+        foreach (var column in new[] { "variable", "mean", "median", "sd", "q5", "q95", "rhat", "ess_bulk", "ess_tail" })
+            table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var row in summary.Where(r => !r.Variable.StartsWith("eta_", StringComparison.Ordinal)))
+            table.AddRow(row.Variable, Num(row.Mean), Num(row.Median), Num(row.Sd), Num(row.Q5), Num(row.Q95),
+                row.Rhat.ToString("F3", CultureInfo.InvariantCulture), row.EssBulk.ToString("F0", CultureInfo.InvariantCulture), row.EssTail.ToString("F0", CultureInfo.InvariantCulture));
+        console.Write(table);
+
+        var energies = EnergyDiagnostics.Ebfmi(chains.Select(c => c.Energies.ToArray()).ToList());
+        var diagnostics = new Table().Border(TableBorder.Simple).Title("Sampler diagnostics");
+        foreach (var column in new[] { "chain", "divergences", "max tree depth hits", "E-BFMI", "step size", "gradients", "failed simulations", "warm-up (s)", "sampling (s)" })
+            diagnostics.AddColumn(new TableColumn(column).RightAligned());
+        for (var c = 0; c < chains.Count; c++)
+        {
+            var r = chains[c];
+            diagnostics.AddRow(r.Chain.ToString(CultureInfo.InvariantCulture), r.Divergences.ToString(CultureInfo.InvariantCulture), r.MaxTreeDepthHits.ToString(CultureInfo.InvariantCulture),
+                energies[c].ToString("F2", CultureInfo.InvariantCulture), r.StepSize.ToString("G3", CultureInfo.InvariantCulture), r.Gradients.ToString("N0", CultureInfo.InvariantCulture),
+                r.SimulationFailures.ToString(CultureInfo.InvariantCulture), r.WarmupSeconds.ToString("F1", CultureInfo.InvariantCulture), r.SamplingSeconds.ToString("F1", CultureInfo.InvariantCulture));
+        }
+        console.Write(diagnostics);
+
+        var minEss = summary.Where(r => r.Variable != "lp__").Min(r => r.EssBulk);
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wall time {seconds:F1} s; minimum bulk ESS {minEss:F0} ({minEss / seconds:F2} per second).");
+        foreach (var row in summary.Where(r => r.Rhat > 1.01 || double.IsNaN(r.Rhat)))
+            console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]Warning: R-hat of {row.Variable} is {row.Rhat:F3} (> 1.01): the chains disagree; run longer or check the model.[/]");
+        foreach (var row in summary.Where(r => r.EssBulk < 400 || r.EssTail < 400))
+            console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]Warning: ESS of {row.Variable} is {Math.Min(row.EssBulk, row.EssTail):F0} (< 400): estimates of its mean or tails are imprecise.[/]");
+        var divergences = chains.Sum(c => c.Divergences);
+        if (divergences > 0)
+            console.MarkupLineInterpolated($"[yellow]Warning: {divergences} divergent transitions after warm-up: the posterior may be biased; consider --random-effects changes or stronger priors.[/]");
+        if (chains.Sum(c => c.MaxTreeDepthHits) > 0)
+            console.MarkupLineInterpolated($"[yellow]Warning: {chains.Sum(c => c.MaxTreeDepthHits)} transitions hit the maximum tree depth {settings.MaxTreeDepth}.[/]");
+        foreach (var (e, c) in energies.Select((e, c) => (e, c)).Where(x => x.e < EnergyDiagnostics.LowThreshold))
+            console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]Warning: E-BFMI of chain {c + 1} is {e:F2} (< {EnergyDiagnostics.LowThreshold}).[/]");
+        var failures = chains.Sum(c => c.SimulationFailures);
+        var gradients = chains.Sum(c => c.Gradients);
+        if (failures > 0)
+            console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"The model failed to integrate at {failures} of {gradients:N0} evaluations ({100.0 * failures / gradients:F3}%); each counted as a rejected proposal.");
+    }
+
+    private static string Num(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static List<string> Names(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    private static Option<int> Count(string name, string description, int defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => CommonOptions.PositiveInteger(result, name),
+    };
+}

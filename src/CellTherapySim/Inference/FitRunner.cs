@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using CellTherapySim.Inference.Diagnostics;
+using CellTherapySim.Inference.Sampling;
+using MathNet.Numerics.Random;
+
+namespace CellTherapySim.Inference;
+
+/// <summary>How the chains are run.</summary>
+/// <param name="InitRadius">Initial points: each coordinate at its prior median ± Uniform(−r, r) on the unconstrained scale.</param>
+/// <param name="Threads">Chains run at once (default: all cores); results do not depend on it.</param>
+public sealed record FitRunSettings(
+    int Chains = 4,
+    int Warmup = 1000,
+    int Draws = 1000,
+    int Seed = 1,
+    int MaxTreeDepth = 10,
+    double AdaptDelta = 0.8,
+    bool DenseMetric = false,
+    double InitRadius = 1,
+    int Threads = 0);
+
+/// <summary>What one chain produced: its draws after warm-up (constrained, in <see cref="FitModel.Names"/> order) and its sampler statistics.</summary>
+public sealed record ChainResult(
+    int Chain,
+    IReadOnlyList<double[]> Draws,
+    IReadOnlyList<double> LogDensities,
+    IReadOnlyList<double> Energies,
+    int Divergences,
+    int MaxTreeDepthHits,
+    double StepSize,
+    long RejectedEvaluations,
+    int SimulationFailures,
+    int Gradients,
+    double WarmupSeconds,
+    double SamplingSeconds,
+    bool Completed);
+
+/// <summary>Progress of one chain: iteration done (1-based, warm-up first) out of warm-up + draws.</summary>
+public readonly record struct ChainProgress(int Chain, int Iteration, int Total, bool Warmup);
+
+/// <summary>
+/// Runs NUTS chains on a <see cref="FitPosterior"/> in parallel, each with its own density, sampler and random stream
+/// (Xoshiro256** seeded from the seed and the chain number), writing each chain's draws to draws-chain-N.csv in
+/// CmdStan's layout as they come — an interrupted fit leaves every draw made so far on disk.
+/// </summary>
+public static class FitRunner
+{
+    /// <summary>Runs the chains; <paramref name="folder"/> receives the CSV files.</summary>
+    public static IReadOnlyList<ChainResult> Run(FitModel fit, FitRunSettings settings, string folder, string dataFile,
+        Action<ChainProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        Directory.CreateDirectory(folder);
+        var results = new ChainResult[settings.Chains];
+        Parallel.For(0, settings.Chains,
+            new ParallelOptions { MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount },
+            c => results[c] = RunChain(fit, settings, c + 1, Path.Combine(folder, $"draws-chain-{c + 1}.csv"), dataFile, progress, cancellation));
+        return results;
+    }
+
+    /// <summary>The random seed of chain <paramref name="chain"/> (1-based): distinct streams from one user seed.</summary>
+    public static int ChainSeed(int seed, int chain) => unchecked(seed * 1_000_003 + chain * 7919);
+
+    private static ChainResult RunChain(FitModel fit, FitRunSettings settings, int chain, string path, string dataFile,
+        Action<ChainProgress>? progress, CancellationToken cancellation)
+    {
+        var random = new Xoshiro256StarStar(ChainSeed(settings.Seed, chain));
+        var density = new CountingDensity(new FitPosterior(fit));
+        var sampler = new NutsSampler(density, new NutsSettings(settings.Warmup, settings.Draws, settings.MaxTreeDepth, settings.AdaptDelta, settings.DenseMetric), random);
+        var initial = InitialPoint(fit, density, random, settings.InitRadius);
+
+        var csv = new CmdStanSettings
+        {
+            ModelName = fit.Compiled.Definition.Name,
+            NumSamples = settings.Draws,
+            NumWarmup = settings.Warmup,
+            AdaptDelta = settings.AdaptDelta,
+            MaxDepth = settings.MaxTreeDepth,
+            Metric = settings.DenseMetric ? CmdStanMetric.Dense : CmdStanMetric.Diagonal,
+            ChainId = chain,
+            Init = settings.InitRadius.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Seed = settings.Seed,
+            DataFile = dataFile,
+            OutputFile = path,
+        };
+        var draws = new List<double[]>(settings.Draws);
+        var logDensities = new List<double>(settings.Draws);
+        var energies = new List<double>(settings.Draws);
+        int divergences = 0, treeDepthHits = 0, iteration = 0;
+        var clock = Stopwatch.StartNew();
+        double warmupSeconds = 0;
+        using (var writer = CmdStanCsvWriter.Create(path, csv, fit.Names))
+        {
+            sampler.Run(initial, draw =>
+            {
+                iteration++;
+                if (!draw.IsWarmup)
+                {
+                    if (draws.Count == 0)
+                    {
+                        warmupSeconds = clock.Elapsed.TotalSeconds;
+                        writer.WriteAdaptation(sampler.StepSize, sampler.InverseMetric);
+                    }
+                    var constrained = fit.Constrain(draw.Position);
+                    writer.WriteDraw(draw, constrained);
+                    draws.Add(constrained);
+                    logDensities.Add(draw.LogDensity);
+                    energies.Add(draw.Energy);
+                    if (draw.Divergent) divergences++;
+                    if (draw.TreeDepth >= settings.MaxTreeDepth) treeDepthHits++;
+                }
+                progress?.Invoke(new ChainProgress(chain, iteration, settings.Warmup + settings.Draws, draw.IsWarmup));
+            }, cancellation);
+            var completed = iteration == settings.Warmup + settings.Draws;
+            if (draws.Count == 0) warmupSeconds = clock.Elapsed.TotalSeconds;
+            var samplingSeconds = clock.Elapsed.TotalSeconds - warmupSeconds;
+            if (completed) writer.WriteTiming(warmupSeconds, samplingSeconds);
+            return new ChainResult(chain, draws, logDensities, energies, divergences, treeDepthHits, sampler.StepSize,
+                sampler.RejectedEvaluations, density.Inner.Failures, density.Evaluations, warmupSeconds, samplingSeconds, completed);
+        }
+    }
+
+    /// <summary>An initial point with a finite density and gradient (up to 100 tries, as Stan does).</summary>
+    private static double[] InitialPoint(FitModel fit, ILogDensity density, Random random, double radius)
+    {
+        var gradient = new double[fit.Dimension];
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var q = fit.InitialPoint(random, radius);
+            var lp = density.Evaluate(q, gradient);
+            if (double.IsFinite(lp) && gradient.All(double.IsFinite)) return q;
+        }
+        throw new InvalidOperationException($"no initial point with a finite log density in 100 tries within ±{radius} of the prior medians; the model may not integrate near them");
+    }
+
+    /// <summary>Counts gradient evaluations of the density it wraps.</summary>
+    private sealed class CountingDensity(FitPosterior inner) : ILogDensity
+    {
+        public FitPosterior Inner { get; } = inner;
+
+        public int Evaluations { get; private set; }
+
+        public int Dimension => Inner.Dimension;
+
+        public double Evaluate(ReadOnlySpan<double> q, Span<double> gradient)
+        {
+            Evaluations++;
+            return Inner.Evaluate(q, gradient);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using CellTherapySim.Inference;
+using CellTherapySim.Inference.Diagnostics;
+
+namespace CellTherapySim.Output;
+
+/// <summary>Writes a fit's summary.csv (posterior::summarise_draws columns) and ppc.csv (posterior predictive check).</summary>
+public static class FitFiles
+{
+    /// <summary>The posterior summary file.</summary>
+    public const string Summary = "summary.csv";
+
+    /// <summary>The posterior predictive check file.</summary>
+    public const string Ppc = "ppc.csv";
+
+    /// <summary>Summaries of lp__ and every parameter over the chains' draws after warm-up (chains with no draws left out).</summary>
+    public static IReadOnlyList<VariableSummary> Summarise(FitModel fit, IReadOnlyList<ChainResult> chains)
+    {
+        var used = chains.Where(c => c.Draws.Count > 0).ToList();
+        var length = used.Count == 0 ? 0 : used.Min(c => c.Draws.Count);
+        var rows = new List<VariableSummary> { PosteriorSummary.Summarise("lp__", used.Select(c => c.LogDensities.Take(length).ToArray()).ToList()) };
+        for (var k = 0; k < fit.Names.Length; k++)
+            rows.Add(PosteriorSummary.Summarise(fit.Names[k], used.Select(c => c.Draws.Take(length).Select(d => d[k]).ToArray()).ToList()));
+        return rows;
+    }
+
+    /// <summary>Writes summary.csv into <paramref name="folder"/>.</summary>
+    public static void WriteSummary(string folder, IEnumerable<VariableSummary> rows)
+    {
+        using var writer = new StreamWriter(Path.Combine(folder, Summary));
+        PosteriorSummary.WriteCsv(writer, rows);
+    }
+
+    /// <summary>Writes ppc.csv into <paramref name="folder"/>: GROUP,TIME,DVID,N,OBSERVED_MEAN,PRED_MEDIAN,PRED_Q5,PRED_Q25,PRED_Q75,PRED_Q95.</summary>
+    public static void WritePpc(string folder, IEnumerable<PredictiveRow> rows)
+    {
+        using var writer = new StreamWriter(Path.Combine(folder, Ppc));
+        writer.WriteLine("GROUP,TIME,DVID,N,OBSERVED_MEAN,PRED_MEDIAN,PRED_Q5,PRED_Q25,PRED_Q75,PRED_Q95");
+        foreach (var r in rows)
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Csv.Field(r.Group)},{r.Time:R},{r.Endpoint},{r.N},{r.ObservedMean:0.0000},{r.Median:0.0000},{r.Q5:0.0000},{r.Q25:0.0000},{r.Q75:0.0000},{r.Q95:0.0000}"));
+    }
+}

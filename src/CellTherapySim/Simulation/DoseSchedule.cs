@@ -1,0 +1,76 @@
+using System.Globalization;
+using CellTherapySim.Compilation;
+using CellTherapySim.Solvers;
+
+namespace CellTherapySim.Simulation;
+
+/// <summary>
+/// Integration through bolus doses, shared by <see cref="Simulator"/> and <see cref="SensitivitySimulator"/>: the solver
+/// integrates to each dose time, the dose is added to its route's target state (an exact discontinuity; the first n
+/// components of the integrated vector are the model's states) and integration restarts. A dose at an output time is
+/// given right after that output (the measured-before-dosing convention), and doses at or before the start right at it.
+/// </summary>
+internal static class DoseSchedule
+{
+    private readonly record struct DoseEvent(double Time, int State, double Amount);
+
+    /// <summary>
+    /// Integrates <paramref name="system"/> from <paramref name="start"/> with <paramref name="y"/> (its state there on
+    /// entry, at the last output time on return) through <paramref name="doses"/>, writing the state at each of the
+    /// increasing <paramref name="times"/> (≥ start) as one row of <paramref name="output"/>.
+    /// </summary>
+    /// <exception cref="SimulationException">The solver failed; the message names the time, states and likely cause.</exception>
+    public static SolverStatistics Integrate(CompiledModel model, IOdeSolver solver, IOdeSystem system, SolverOptions options,
+        IReadOnlyList<Dose> doses, double start, double[] y, double[] times, double[] output)
+    {
+        int dimension = system.Dimension, m = times.Length;
+        var events = DoseEvents(model, doses);
+        var statistics = new SolverStatistics();
+
+        var current = start;
+        var k = 0;
+        for (; k < m && times[k] <= current; k++) Array.Copy(y, 0, output, k * dimension, dimension);
+        var lastTime = m > 0 ? times[^1] : start;
+        var e = 0;
+        while (current < lastTime)
+        {
+            while (e < events.Count && events[e].Time <= current) Apply(events[e++], y);
+            var boundary = e < events.Count && events[e].Time < lastTime ? events[e].Time : lastTime;
+            var count = 0;
+            while (k + count < m && times[k + count] <= boundary) count++;
+            try
+            {
+                statistics = statistics.Add(solver.Integrate(system, current, y, boundary,
+                    times.AsSpan(k, count), output.AsSpan(k * dimension, count * dimension), options));
+            }
+            catch (SolverException failure)
+            {
+                throw new SimulationException(Describe(model, failure), failure);
+            }
+            k += count;
+            current = boundary;
+        }
+        return statistics;
+    }
+
+    private static List<DoseEvent> DoseEvents(CompiledModel model, IReadOnlyList<Dose> doses)
+    {
+        var events = new List<DoseEvent>(doses.Count);
+        foreach (var dose in doses)
+        {
+            var route = model.Definition.Route(dose.Route) ?? throw new ArgumentException($"unknown route '{dose.Route}'", nameof(doses));
+            events.Add(new DoseEvent(dose.Time, route.TargetState, dose.Cells * route.Scale));
+        }
+        events.Sort((a, b) => a.Time.CompareTo(b.Time));
+        return events;
+    }
+
+    private static void Apply(DoseEvent dose, double[] y) => y[dose.State] += dose.Amount;
+
+    /// <summary>The failure in model terms: the day, the reason, each state by name (the model's states only) and the likely cause.</summary>
+    private static string Describe(CompiledModel model, SolverException failure)
+    {
+        var values = string.Join(", ", model.Definition.States.Select((s, i) => $"{s.Name}={failure.State[i].ToString("G6", CultureInfo.InvariantCulture)}"));
+        return $"simulation failed at day {failure.Time.ToString("G6", CultureInfo.InvariantCulture)}: {failure.Reason}. States: {values}. Likely cause: {failure.LikelyCause}";
+    }
+}

@@ -1,0 +1,149 @@
+using CellTherapySim.Compilation;
+using CellTherapySim.Modeling;
+using CellTherapySim.Simulation;
+using CellTherapySim.Solvers;
+
+namespace CellTherapySim.Tests.Simulation;
+
+/// <summary>The sensitivity simulator's contract: structural zeros, layout, allocation, failures and argument checks.</summary>
+public class SensitivitySimulatorTests
+{
+    private static readonly CompiledModel Model = SensitivityAccuracyTests.Model;
+    private static readonly double[] Days = SensitivityAccuracyTests.Days;
+    private static readonly Dose[] Iv = [new Dose(7, "iv", 1e6)];
+    private static readonly string[] DefaultFree = ["k_act", "k_deact", "g_S", "sig_L", "k_Z", "Z50", "ImaxP", "C50"];
+
+    private static SensitivityTrajectory Run(SensitivitySimulator simulator, double[]? parameters = null) =>
+        simulator.Simulate(parameters ?? Model.DefaultParameters(), Model.InitialState("cci"), Iv, Days);
+
+    [Fact]
+    public void ReadoutOnlyParametersHaveExactlyZeroStateSensitivities()
+    {
+        var free = SensitivityAccuracyTests.Free(DefaultFree);
+        var result = Run(new SensitivitySimulator(Model, free));
+        var p = Model.DefaultParameters();
+        int pmwt = DefaultModel.Definition.Readouts.ToList().FindIndex(r => r.Name == "PMWT");
+        int z = DefaultModel.Definition.StateIndex("Z");
+        foreach (var name in new[] { "Z50", "ImaxP", "C50" })
+        {
+            var k = Array.IndexOf(DefaultFree, name);
+            for (var t = 0; t < Days.Length; t++)
+                for (var i = 0; i < Model.StateCount; i++)
+                    Assert.Equal(0, result.StateSensitivity(t, i, k));
+        }
+        // Only ∂r/∂θ remains: ∂PMWT/∂ImaxP = −P0·hill(Z, Z50, hP), and TWL does not depend on ImaxP.
+        var imaxP = Array.IndexOf(DefaultFree, "ImaxP");
+        double P(string name) => p[DefaultModel.Definition.ParameterIndex(name)];
+        for (var t = 0; t < Days.Length; t++)
+        {
+            var expected = -P("P0") * ModelFunctions.Hill(result.Trajectory.State(t, z), P("Z50"), P("hP"));
+            Assert.Equal(expected, result.ReadoutSensitivity(t, pmwt, imaxP), 1e-12);
+            Assert.Equal(0, result.ReadoutSensitivity(t, pmwt + 1, imaxP));
+        }
+        // Before the dose nothing depends on the lung's secretome potency.
+        var sigL = Array.IndexOf(DefaultFree, "sig_L");
+        for (var t = 0; t <= 7; t++)
+            for (var i = 0; i < Model.StateCount; i++) Assert.Equal(0, result.StateSensitivity(t, i, sigL));
+    }
+
+    [Fact]
+    public void LayoutAndAccessorsAgree()
+    {
+        var simulator = new SensitivitySimulator(Model, SensitivityAccuracyTests.Free(DefaultFree));
+        var result = Run(simulator);
+        int n = Model.StateCount, nr = Model.ReadoutCount, nf = DefaultFree.Length;
+        Assert.Equal(nf, result.ParameterCount);
+        Assert.Equal(simulator.FreeParameters, result.FreeParameters);
+        Assert.Equal(Days.Length * n * nf, result.StateSensitivities.Length);
+        Assert.Equal(Days.Length * nr * nf, result.ReadoutSensitivities.Length);
+        Assert.Equal(result.StateSensitivities[(9 * n + 4) * nf + 3], result.StateSensitivity(9, 4, 3));
+        Assert.Equal(result.ReadoutSensitivities[(12 * nr + 1) * nf + 2], result.ReadoutSensitivity(12, 1, 2));
+        var start = result.At(9);
+        Assert.Equal(9, start.Time);
+        Assert.Equal(result.Trajectory.States.AsSpan(9 * n, n).ToArray(), start.States);
+        Assert.Equal(result.StateSensitivity(9, 4, 3), start.Sensitivities[4 * nf + 3]);
+        Assert.True(result.Statistics.AcceptedSteps > 0);
+        Assert.Equal(result.Statistics.AcceptedSteps, result.Statistics.JacobianEvaluations);
+    }
+
+    [Fact]
+    public void IntegrationAllocatesNothingPerStep()
+    {
+        var equations = Model.Sensitivities(SensitivityAccuracyTests.Free(DefaultFree));
+        var system = new SensitivityOdeSystem(Model, equations) { Parameters = Model.DefaultParameters() };
+        var solver = new Rodas4();
+        var options = new SolverOptions(1e-8, 1e-12);
+        var y = new double[system.Dimension];
+        var output = new double[Days.Length * system.Dimension];
+        var initial = Model.InitialState("cci");
+        void Integrate()
+        {
+            Array.Clear(y);
+            initial.CopyTo(y, 0);
+            y[0] = 1;   // cells in blood
+            solver.Integrate(system, 0, y, 15, Days, output, options);
+        }
+        Integrate();   // warm-up: work arrays
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Integrate();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void SimulateAllocatesTheSameWhateverTheNumberOfSteps()
+    {
+        var loose = new SensitivitySimulator(Model, SensitivityAccuracyTests.Free(DefaultFree), new SolverOptions(1e-4, 1e-7));
+        var tight = new SensitivitySimulator(Model, SensitivityAccuracyTests.Free(DefaultFree), new SolverOptions(1e-10, 1e-14));
+        long Allocated(SensitivitySimulator simulator, out int steps)
+        {
+            Run(simulator);   // warm-up
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            steps = Run(simulator).Statistics.AcceptedSteps;
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        var (few, many) = (Allocated(loose, out var fewSteps), Allocated(tight, out var manySteps));
+        Assert.True(manySteps > 10 * fewSteps, $"{fewSteps} and {manySteps} steps");
+        Assert.Equal(few, many);
+    }
+
+    [Fact]
+    public void SolverFailureNamesTheTimeAndTheModelStates()
+    {
+        var parameters = Model.DefaultParameters();
+        parameters[DefaultModel.Definition.ParameterIndex("k_Td")] = -1000;
+        var simulator = new SensitivitySimulator(Model, SensitivityAccuracyTests.Free(DefaultFree));
+        var failure = Assert.Throws<SimulationException>(() => Run(simulator, parameters));
+        Assert.Contains("day 7", failure.Message);
+        Assert.Contains("Z=", failure.Message);
+        Assert.Contains("Likely cause", failure.Message);
+        var states = failure.Message[failure.Message.IndexOf("States:", StringComparison.Ordinal)..failure.Message.IndexOf("Likely cause", StringComparison.Ordinal)];
+        Assert.Equal(Model.StateCount, states.Count(c => c == '='));   // the model's states, not the sensitivities
+    }
+
+    [Fact]
+    public void BadArgumentsAreRejected()
+    {
+        var free = SensitivityAccuracyTests.Free(DefaultFree);
+        Assert.Throws<ArgumentException>(() => new SensitivitySimulator(Model, [0, 0]));
+        Assert.Throws<ArgumentException>(() => new SensitivitySimulator(Model, [Model.ParameterCount]));
+        var simulator = new SensitivitySimulator(Model, free);
+        var p = Model.DefaultParameters();
+        Assert.Throws<ArgumentException>(() => simulator.Simulate(p[1..], Model.InitialState("cci"), Iv, Days));
+        var start = Run(simulator).At(8);
+        Assert.Throws<ArgumentException>(() => simulator.Simulate(p, start, Iv, [8, 9]));           // dose before the start
+        Assert.Throws<ArgumentException>(() => simulator.Simulate(p, start, [], [7, 9]));           // output before the start
+        var sensitivities = (double[])start.Sensitivities.Clone();
+        sensitivities[Array.IndexOf(DefaultFree, "Z50")] = 1;                                        // Z50 does not enter the equations
+        Assert.Throws<ArgumentException>(() => simulator.Simulate(p, start with { Sensitivities = sensitivities }, [], [8, 9]));
+        Assert.Throws<ArgumentException>(() => simulator.Simulate(p, start with { Sensitivities = new double[3] }, [], [8, 9]));
+    }
+
+    [Fact]
+    public void NoFreeParametersGiveThePlainSimulation()
+    {
+        var result = new SensitivitySimulator(Model, [], new SolverOptions(1e-10, 1e-14)).Simulate(Model.DefaultParameters(), Model.InitialState("cci"), Iv, Days);
+        var plain = new Simulator(Model, SolverKind.Stiff, new SolverOptions(1e-10, 1e-14)).Simulate(Model.DefaultParameters(), Model.InitialState("cci"), Iv, Days);
+        Assert.Empty(result.StateSensitivities);
+        for (var i = 0; i < plain.States.Length; i++) Assert.Equal(plain.States[i], result.Trajectory.States[i], 1e-12);
+    }
+}
