@@ -1,0 +1,102 @@
+using CellTherapySim.Compilation;
+using CellTherapySim.Inference;
+using CellTherapySim.Inference.Diagnostics;
+using CellTherapySim.Modeling;
+using CellTherapySim.Output;
+using CellTherapySim.Populations;
+using CellTherapySim.Studies;
+using CellTherapySim.Tests.Modeling;
+
+namespace CellTherapySim.Tests.Inference;
+
+/// <summary>Running chains: parameter recovery from a simulated study, reproducibility across thread counts, interruption.</summary>
+[Trait("Category", "Slow")]
+public class FitRunnerTests
+{
+    private static readonly ModelDefinition Model = DefaultModel.Definition;
+    private static readonly CompiledModel Compiled = CompiledModel.Compile(Model);
+
+    /// <summary>A study without between-animal variability (the fixed-effects model is then the truth), 20 rats per group.</summary>
+    private static IReadOnlyList<AnimalRecord> SimulatedStudy(double[] truth, int seed)
+    {
+        var path = Path.Combine(InputTestSupport.RepositoryRoot(), "models", "studies", "cci-iv-day7.yaml");
+        var study = StudyFileReader.ReadFile(path) with { Variability = BetweenAnimalVariability.None };
+        return CohortSimulator.Simulate(study, Compiled, truth, new CohortOptions(AnimalsPerGroup: 20, Seed: seed)).Animals;
+    }
+
+    [Fact]
+    public void NinetyPercentIntervalsCoverTheTruthOfASimulatedStudy()
+    {
+        var truth = Compiled.DefaultParameters();
+        truth[Model.ParameterIndex("k_act")] = 1.5;
+        truth[Model.ParameterIndex("C50")] = 0.5;
+        truth[Model.ParameterIndex("sig_L")] = 2.5;
+        var data = FitData.FromAnimals("simulated", SimulatedStudy(truth, 17), Model, perAnimal: false);
+        var fit = new FitModel(Compiled, data, new FitSettings(Parameters: truth));
+        var folder = InputTestSupport.CreateTempDirectory();
+        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 2, Warmup: 400, Draws: 400, Seed: 5, DenseMetric: true), folder, "simulated");
+        var summary = FitFiles.Summarise(fit, chains);
+
+        var truths = fit.Free.Select(i => truth[i]).Concat(data.Endpoints.Select(e => Model.Endpoints[e].ErrorSd)).ToArray();
+        for (var k = 0; k < truths.Length; k++)
+        {
+            var row = summary.Single(r => r.Variable == fit.Names[k]);
+            Assert.True(row.Q5 <= truths[k] && truths[k] <= row.Q95, $"{row.Variable}: truth {truths[k]} outside the 90% interval [{row.Q5:G4}, {row.Q95:G4}]");
+            Assert.True(row.Rhat < 1.05, $"{row.Variable}: R-hat {row.Rhat:F3}");
+        }
+        Assert.All(chains, c => Assert.Equal(0, c.Divergences));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void TheShippedStudyFitsWithoutDivergencesAndWithRhatAtMost1Point01()
+    {
+        // The acceptance run: models/data/cci-iv-day7/observations.csv, the default free set plus the two
+        // residual SDs, fixed effects, 4 chains × (1000 warm-up + 1000 draws), the CLI's defaults (dense metric, seed 1).
+        var animals = ObservationCsvReader.Read(Path.Combine(InputTestSupport.RepositoryRoot(), "models", "data", "cci-iv-day7", "observations.csv"), Model);
+        var fit = new FitModel(Compiled, FitData.FromAnimals("observations.csv", animals, Model, perAnimal: false), new FitSettings());
+        var folder = InputTestSupport.CreateTempDirectory();
+        var chains = FitRunner.Run(fit, new FitRunSettings(DenseMetric: true), folder, "observations.csv");
+        Assert.All(chains, c => Assert.Equal(0, c.Divergences));
+        Assert.All(FitFiles.Summarise(fit, chains), row => Assert.True(row.Rhat <= 1.01, $"{row.Variable}: R-hat {row.Rhat:F4}"));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static FitModel SmallFit()
+    {
+        var data = FitData.FromAnimals("simulated", SimulatedStudy(Compiled.DefaultParameters(), 3), Model, perAnimal: false);
+        return new FitModel(Compiled, data, new FitSettings(["k_act", "C50"]));
+    }
+
+    [Fact]
+    public void SameSeedSameDrawsWhateverTheThreadCount()
+    {
+        var fit = SmallFit();
+        var folder = InputTestSupport.CreateTempDirectory();
+        var settings = new FitRunSettings(Chains: 2, Warmup: 60, Draws: 40, Seed: 9);
+        var one = FitRunner.Run(fit, settings with { Threads = 1 }, Path.Combine(folder, "one"), "simulated");
+        var two = FitRunner.Run(fit, settings with { Threads = 2 }, Path.Combine(folder, "two"), "simulated");
+        for (var c = 0; c < 2; c++) Assert.Equal(one[c].Draws.SelectMany(d => d), two[c].Draws.SelectMany(d => d));
+        var different = FitRunner.Run(fit, settings with { Seed = 10 }, Path.Combine(folder, "other"), "simulated");
+        Assert.NotEqual(one[0].Draws.SelectMany(d => d), different[0].Draws.SelectMany(d => d));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void AnInterruptedFitLeavesItsDrawsOnDisk()
+    {
+        var fit = SmallFit();
+        var folder = InputTestSupport.CreateTempDirectory();
+        using var cancellation = new CancellationTokenSource();
+        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 1, Warmup: 50, Draws: 500, Seed: 2), folder, "simulated",
+            p => { if (!p.Warmup && p.Iteration == 50 + 25) cancellation.Cancel(); }, cancellation.Token);
+        var chain = Assert.Single(chains);
+        Assert.False(chain.Completed);
+        Assert.InRange(chain.Draws.Count, 25, 26);
+        var csv = CmdStanCsvReader.Read(Path.Combine(folder, "draws-chain-1.csv"));
+        Assert.Equal(chain.Draws.Count, csv.Draws.Count);
+        Assert.False(csv.IsComplete);
+        Assert.Equal(chain.Draws[^1][0], csv.Column("k_act")[^1]);
+        Directory.Delete(folder, recursive: true);
+    }
+}
