@@ -162,14 +162,8 @@ public sealed class DormandPrince54 : IOdeSolver
                 nextOutput = OdeSolverSupport.WriteOutputsAt(t, y, n, outputTimes, output, nextOutput);
                 if (last) break;
 
-                if (fixedStep) hNew = options.FixedStep;
-                else
-                {
-                    if (hNew > hMax) hNew = hMax;
-                    if (reject) hNew = Math.Min(hNew, h);
-                }
+                h = OdeSolverSupport.NextStep(hNew, h, hMax, reject, options);
                 reject = false;
-                h = hNew;
             }
             else
             {

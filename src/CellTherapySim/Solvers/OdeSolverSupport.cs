@@ -89,6 +89,17 @@ internal static class OdeSolverSupport
         return InitialStep(system, t0, y, f0, n, errorOrder, hMax, options.AbsoluteTolerance, options.RelativeTolerance, work1, work2);
     }
 
+    /// <summary>
+    /// The step after an accepted one: FixedStep in fixed-step mode, else the proposed <paramref name="hNew"/> capped at
+    /// <paramref name="hMax"/> and, right after a rejection, not larger than the step just taken (HNW I, II.4).
+    /// </summary>
+    internal static double NextStep(double hNew, double h, double hMax, bool afterRejection, SolverOptions options)
+    {
+        if (options.FixedStep > 0) return options.FixedStep;
+        if (hNew > hMax) hNew = hMax;
+        return afterRejection ? Math.Min(hNew, h) : hNew;
+    }
+
     /// <summary>Returns an array of at least <paramref name="n"/> values, reusing <paramref name="array"/> when it is large enough.</summary>
     internal static double[] Ensure(double[]? array, int n) => array is not null && array.Length >= n ? array : new double[n];
 

@@ -215,14 +215,8 @@ public sealed class Rodas4 : IOdeSolver
                 (f0, f) = (f, f0);
                 newPoint = true;
 
-                if (fixedStep) hNew = options.FixedStep;
-                else
-                {
-                    if (hNew > hMax) hNew = hMax;
-                    if (reject) hNew = Math.Min(hNew, h);
-                }
+                h = OdeSolverSupport.NextStep(hNew, h, hMax, reject, options);
                 reject = false;
-                h = hNew;
             }
             else
             {
