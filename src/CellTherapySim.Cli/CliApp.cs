@@ -16,6 +16,9 @@ public static class CliApp
     /// <summary>Exit code for bad input: a wrong model, data or study file, or a wrong option value.</summary>
     public const int BadInput = 2;
 
+    /// <summary>Exit code of an internal error (a defect of ctsim).</summary>
+    public const int InternalError = 3;
+
     /// <summary>Runs ctsim with <paramref name="args"/>, writing results to <paramref name="output"/> and messages to <paramref name="error"/>.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -49,6 +52,12 @@ public static class CliApp
         {
             error.WriteLine($"ctsim: {e.Message}");
             return Failure;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("CTSIM_DEBUG") is null)
+        {
+            // A defect of ctsim, not of the input: one line, and the stack trace on request.
+            error.WriteLine($"ctsim: internal error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")} (set CTSIM_DEBUG=1 for the stack trace, and please report it)");
+            return InternalError;
         }
     }
 

@@ -120,6 +120,7 @@ public static class FitRunner
     }
 
     /// <summary>An initial point with a finite density and gradient (up to 100 tries, as Stan does).</summary>
+    /// <exception cref="Simulation.SimulationException">None of the tries gave a finite log density.</exception>
     private static double[] InitialPoint(FitModel fit, ILogDensity density, Random random, double radius)
     {
         var gradient = new double[fit.Dimension];
@@ -129,7 +130,7 @@ public static class FitRunner
             var lp = density.Evaluate(q, gradient);
             if (double.IsFinite(lp) && gradient.All(double.IsFinite)) return q;
         }
-        throw new InvalidOperationException($"no initial point with a finite log density in 100 tries within ±{radius} of the prior medians; the model may not integrate near them");
+        throw new Simulation.SimulationException($"no initial point with a finite log density in 100 tries within ±{radius} of the prior medians; the model may not integrate near them");
     }
 
     /// <summary>Counts gradient evaluations of the density it wraps.</summary>
