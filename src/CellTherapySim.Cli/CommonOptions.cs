@@ -23,6 +23,14 @@ internal static class CommonOptions
         CustomParser = result => PositiveInteger(result, "--threads"),
     };
 
+    /// <summary>Rejects each of <paramref name="options"/> the user gave: "OPTION: <paramref name="problem"/>".</summary>
+    public static void RejectGiven(ParseResult parse, string problem, params Option[] options)
+    {
+        foreach (var option in options)
+            if (parse.GetResult(option) is { Implicit: false })
+                throw new InputException(option.Name, problem);
+    }
+
     /// <summary>A whole number ≥ 1 from an option's single token, or a parse error naming the option.</summary>
     public static int PositiveInteger(System.CommandLine.Parsing.ArgumentResult result, string name)
     {

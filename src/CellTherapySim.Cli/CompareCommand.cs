@@ -79,9 +79,7 @@ internal sealed class CompareCommand
 
     private ComparisonDesign StudyDesign(ParseResult parse, string path)
     {
-        foreach (var option in new Option[] { _regimens, _model, _injury, _times })
-            if (parse.GetResult(option) is { Implicit: false })
-                throw new InputException(option.Name, "cannot be combined with --study (the study file gives the model, regimens, readout days and endpoints)");
+        CommonOptions.RejectGiven(parse, "cannot be combined with --study (the study file gives the model, regimens, readout days and endpoints)", _regimens, _model, _injury, _times);
         return ComparisonDesign.FromStudy(StudyFileReader.ReadFile(path));
     }
 

@@ -48,16 +48,12 @@ internal static class SimulateCommand
             var (solverKind, solverOptions) = solver.Read(parse);
             if (parse.GetValue(study) is { } studyPath)
             {
-                foreach (var option in new Option[] { model, injury, doses, times })
-                    if (parse.GetResult(option) is { Implicit: false })
-                        throw new InputException(option.Name, $"cannot be combined with --study (the study file gives the model, groups, regimens and readout days)");
+                CommonOptions.RejectGiven(parse, "cannot be combined with --study (the study file gives the model, groups, regimens and readout days)", model, injury, doses, times);
                 var cohortOptions = new CohortOptions(parse.GetValue(animals), parse.GetValue(seed), parse.GetValue(threads), !parse.GetValue(noNoise), solverKind, solverOptions);
                 RunStudy(console, StudyFileReader.ReadFile(studyPath), parse.GetValue(set) ?? [], cohortOptions, parse.GetValue(output));
                 return CliApp.Success;
             }
-            foreach (var option in new Option[] { animals, noNoise })
-                if (parse.GetResult(option) is { Implicit: false })
-                    throw new InputException(option.Name, "needs --study");
+            CommonOptions.RejectGiven(parse, "needs --study", animals, noNoise);
 
             var definition = ModelLoader.Read(parse.GetValue(model));
             var scenario = definition.Scenario;

@@ -66,7 +66,9 @@ public sealed class FitModel
         }
         Priors = priors;
         Transforms = priors.Select(p => new Transform(p.Support.Lower, p.Support.Upper)).ToArray();
-        LogitScale = RandomEffects.Select(r => Priors[r].Support == (0, 1)).ToArray();
+        Scales = RandomEffects.Select(r => Priors[r].Support == (0, 1) ? VariabilityScale.Logit : VariabilityScale.Log).ToArray();
+        _residualCoordinate = Enumerable.Repeat(-1, model.Endpoints.Count).ToArray();
+        for (var i = 0; i < data.Endpoints.Count; i++) _residualCoordinate[data.Endpoints[i]] = ResidualOffset + i;
         Names = names
             .Concat(RandomEffects.SelectMany(r => data.AnimalNames.Select(a => $"eta_{model.Parameters[Free[r]].Name}.{a}")))
             .ToArray();
@@ -90,8 +92,13 @@ public sealed class FitModel
     /// <summary>Positions in <see cref="Free"/> of the parameters with random effects.</summary>
     public int[] RandomEffects { get; }
 
-    /// <summary>Whether each random effect varies on the logit scale (bounded parameter) rather than the log scale.</summary>
-    public bool[] LogitScale { get; }
+    /// <summary>The scale of each random effect: logit for a parameter bounded in (0, 1), log otherwise.</summary>
+    public VariabilityScale[] Scales { get; }
+
+    private readonly int[] _residualCoordinate;
+
+    /// <summary>The coordinate of the residual SD of model endpoint <paramref name="endpoint"/> (an endpoint of the data).</summary>
+    public int ResidualCoordinate(int endpoint) => _residualCoordinate[endpoint];
 
     /// <summary>Priors of the first <see cref="PriorCount"/> coordinates (free parameters, residual SDs, ωs).</summary>
     public IReadOnlyList<PriorDensity> Priors { get; }

@@ -1,6 +1,5 @@
 using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
-using CellTherapySim.Solvers;
 using CellTherapySim.Studies;
 
 namespace CellTherapySim.Inference;
@@ -91,7 +90,7 @@ public sealed class FitPosterior : ILogDensity
             {
                 var reading = fit.Data.Readings[r];
                 var endpoint = model.Endpoints[reading.Endpoint];
-                var sigmaIndex = fit.ResidualOffset + IndexOfEndpoint(reading.Endpoint);
+                var sigmaIndex = fit.ResidualCoordinate(reading.Endpoint);
                 var f = trajectory.Trajectory.Readout(reading.Time, endpoint.Readout);
                 lp += ResidualLikelihood.LogLikelihood(endpoint.ErrorModel, reading.Value, reading.Censoring, f, _theta[sigmaIndex], out var dF, out var dSigma);
                 _gradTheta[sigmaIndex] += dSigma;
@@ -101,7 +100,7 @@ public sealed class FitPosterior : ILogDensity
             {
                 var mean = fit.Data.Means[m];
                 var endpoint = model.Endpoints[mean.Endpoint];
-                var sigmaIndex = fit.ResidualOffset + IndexOfEndpoint(mean.Endpoint);
+                var sigmaIndex = fit.ResidualCoordinate(mean.Endpoint);
                 var f = trajectory.Trajectory.Readout(mean.Time, endpoint.Readout);
                 lp += GroupMeanLikelihood(endpoint, mean, f, _theta[sigmaIndex], out var dF, out var dSigma);
                 _gradTheta[sigmaIndex] += dSigma;
@@ -124,10 +123,7 @@ public sealed class FitPosterior : ILogDensity
             for (var j = 0; j < fit.RandomEffects.Length; j++)
             {
                 var k = fit.RandomEffects[j];
-                var shift = _theta[fit.OmegaOffset + j] * q[fit.EtaOffset + j * animals + animal];
-                _individual[k] = fit.LogitScale[j]
-                    ? 1 / (1 + Math.Exp(-(Math.Log(_theta[k] / (1 - _theta[k])) + shift)))
-                    : _theta[k] * Math.Exp(shift);
+                _individual[k] = fit.Scales[j].Individual(_theta[k], _theta[fit.OmegaOffset + j] * q[fit.EtaOffset + j * animals + animal]);
             }
         }
         for (var k = 0; k < fit.Free.Length; k++) _parameters[fit.Free[k]] = _individual[k];
@@ -148,8 +144,9 @@ public sealed class FitPosterior : ILogDensity
             // Log scale: θᵢ = θ·e^{ωη}: ∂θᵢ/∂θ = e^{ωη}, ∂θᵢ/∂ω = θᵢ·η, ∂θᵢ/∂η = θᵢ·ω.
             // Logit scale: logit θᵢ = logit θ + ωη: ∂θᵢ/∂x = θᵢ(1 − θᵢ) for x = logit θ, so ∂θᵢ/∂θ = θᵢ(1 − θᵢ)/(θ(1 − θ)).
             var ti = _individual[k];
-            var slope = fit.LogitScale[j] ? ti * (1 - ti) : ti;
-            var dTypical = fit.LogitScale[j] ? slope / (_theta[k] * (1 - _theta[k])) : slope / _theta[k];
+            var logit = fit.Scales[j] == VariabilityScale.Logit;
+            var slope = logit ? ti * (1 - ti) : ti;
+            var dTypical = logit ? slope / (_theta[k] * (1 - _theta[k])) : slope / _theta[k];
             _gradTheta[k] += g * (dTypical - 1);   // the "+ g" of the loop above assumed ∂θᵢ/∂θ = 1
             _gradTheta[fit.OmegaOffset + j] += g * slope * eta;
             gradient[fit.EtaOffset + j * animals + animal] += g * slope * omega;
@@ -182,12 +179,5 @@ public sealed class FitPosterior : ILogDensity
             if (endpoint.ErrorModel == ErrorModel.Multiplicative) dF += dLogLdSe * sigma / Math.Sqrt(mean.N);
         }
         return -0.5 * z * z - Math.Log(se) - 0.91893853320467274178;
-    }
-
-    private int IndexOfEndpoint(int endpoint)
-    {
-        var endpoints = _fit.Data.Endpoints;
-        for (var i = 0; i < endpoints.Count; i++) if (endpoints[i] == endpoint) return i;
-        return -1;
     }
 }

@@ -1,3 +1,4 @@
+using CellTherapySim.Modeling;
 using CellTherapySim.Populations;
 using CellTherapySim.Simulation;
 using CellTherapySim.Studies;
@@ -30,6 +31,10 @@ public static class PosteriorPredictiveCheck
             return first with { Times = cells.Where(c => c.Group == g).Select(c => c.Time).Distinct().Order().ToArray() };
         });
 
+        // Each group's cells (index into cells), found once.
+        var groupCells = designs.Keys.ToDictionary(g => g, g => Enumerable.Range(0, cells.Count).Where(i => cells[i].Group == g).ToArray());
+        var randomEffects = fit.RandomEffects.Length > 0;
+
         // All random draws up front, in draw order: one stream per draw so the parallel simulations cannot reorder them.
         var random = new Xoshiro256StarStar(seed);
         var drawSeeds = draws.Select(_ => random.Next()).ToArray();
@@ -38,35 +43,29 @@ public static class PosteriorPredictiveCheck
         {
             var rng = new Xoshiro256StarStar(drawSeeds[d]);
             var draw = draws[d];
-            var result = new double[cells.Count];
-            foreach (var group in designs.Keys)
+            var sums = new double[cells.Count];
+            foreach (var (group, scenario) in designs)
             {
-                var scenario = designs[group];
-                var groupCells = cells.Select((c, i) => (c, i)).Where(x => x.c.Group == group).ToList();
-                var n = groupCells.Max(x => x.c.N);
-                var sums = new double[groupCells.Count];
-                for (var a = 0; a < (fit.RandomEffects.Length > 0 ? n : 1); a++)
+                var indices = groupCells[group];
+                // Fixed effects: one prediction, N noisy readings per cell; random effects: one new animal per reading.
+                var animals = randomEffects ? indices.Max(i => cells[i].N) : 1;
+                for (var a = 0; a < animals; a++)
                 {
-                    var parameters = Parameters(fit, draw, rng);
-                    var trajectory = simulator.Simulate(parameters, fit.Compiled.InitialState(scenario.Injury), scenario.Doses, scenario.Times);
-                    var readings = fit.RandomEffects.Length > 0 ? 1 : n;
-                    for (var j = 0; j < groupCells.Count; j++)
+                    var trajectory = simulator.Simulate(Parameters(fit, draw, rng), fit.Compiled.InitialState(scenario.Injury), scenario.Doses, scenario.Times);
+                    foreach (var i in indices)
                     {
-                        var (cell, _) = groupCells[j];
+                        var cell = cells[i];
+                        if (a >= cell.N) continue;
                         var endpoint = model.Endpoints[cell.Endpoint];
                         var f = trajectory.Readout(Array.IndexOf(scenario.Times, cell.Time), endpoint.Readout);
-                        var sigma = draw[fit.ResidualOffset + data.Endpoints.ToList().IndexOf(cell.Endpoint)];
-                        for (var r = 0; r < readings; r++)
-                        {
-                            var epsilon = Normal.Sample(rng, 0, sigma);
-                            var y = endpoint.ErrorModel == Modeling.ErrorModel.Multiplicative ? f * Math.Exp(epsilon) : f + epsilon;
-                            sums[j] += CohortSimulator.Observe(cell.Time, endpoint, y, null).Value;
-                        }
+                        var sigma = draw[fit.ResidualCoordinate(cell.Endpoint)];
+                        for (var r = 0; r < (randomEffects ? 1 : cell.N); r++)
+                            sums[i] += CohortSimulator.Observe(cell.Time, endpoint, endpoint.WithResidualError(f, sigma, rng), null).Value;
                     }
                 }
-                for (var j = 0; j < groupCells.Count; j++) result[groupCells[j].i] = sums[j] / n;
             }
-            predicted[d] = result;
+            for (var i = 0; i < cells.Count; i++) sums[i] /= cells[i].N;
+            predicted[d] = sums;
         });
 
         return cells.Select((c, i) =>
@@ -101,11 +100,7 @@ public static class PosteriorPredictiveCheck
         for (var j = 0; j < fit.RandomEffects.Length; j++)
         {
             var k = fit.RandomEffects[j];
-            var shift = draw[fit.OmegaOffset + j] * Normal.Sample(random, 0, 1);
-            var typical = draw[k];
-            parameters[fit.Free[k]] = fit.LogitScale[j]
-                ? 1 / (1 + Math.Exp(-(Math.Log(typical / (1 - typical)) + shift)))
-                : typical * Math.Exp(shift);
+            parameters[fit.Free[k]] = fit.Scales[j].Individual(draw[k], draw[fit.OmegaOffset + j] * Normal.Sample(random, 0, 1));
         }
         return parameters;
     }

@@ -77,7 +77,15 @@ public sealed record EndpointDefinition(
     ErrorModel ErrorModel,
     double ErrorSd,
     string ErrorUnit,
-    Prior ErrorPrior);
+    Prior ErrorPrior)
+{
+    /// <summary>A reading of the true value <paramref name="value"/> with residual error of SD <paramref name="sd"/> drawn from <paramref name="random"/>.</summary>
+    public double WithResidualError(double value, double sd, Random random)
+    {
+        var epsilon = MathNet.Numerics.Distributions.Normal.Sample(random, 0, sd);
+        return ErrorModel == ErrorModel.Multiplicative ? value * Math.Exp(epsilon) : value + epsilon;
+    }
+}
 
 /// <summary>The model's default scenario, run by `ctsim simulate` without options.</summary>
 public sealed record Scenario(string Description, string Injury, IReadOnlyList<string> Doses, string Times);

@@ -11,6 +11,15 @@ public enum VariabilityScale
     Logit,
 }
 
+/// <summary>Individual parameter values on a <see cref="VariabilityScale"/>.</summary>
+public static class VariabilityScales
+{
+    /// <summary>θᵢ from the typical value θ and ηᵢ: θ·exp(η) on the log scale, logistic(logit θ + η) on the logit scale.</summary>
+    public static double Individual(this VariabilityScale scale, double typical, double eta) => scale == VariabilityScale.Log
+        ? typical * Math.Exp(eta)
+        : MathNet.Numerics.SpecialFunctions.Logistic(MathNet.Numerics.SpecialFunctions.Logit(typical) + eta);
+}
+
 /// <summary>Between-animal variability of one parameter: its coefficient of variation and scale.</summary>
 /// <param name="Parameter">Index of the parameter in the model.</param>
 /// <param name="Name">Name of the parameter.</param>

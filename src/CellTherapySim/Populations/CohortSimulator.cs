@@ -3,7 +3,6 @@ using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;
 using CellTherapySim.Studies;
-using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
 
 namespace CellTherapySim.Populations;
@@ -118,9 +117,7 @@ public static class CohortSimulator
     {
         if (noise is not null)
         {
-            var epsilon = Normal.Sample(noise, 0, endpoint.ErrorSd);
-            value = endpoint.ErrorModel == ErrorModel.Multiplicative ? value * Math.Exp(epsilon) : value + epsilon;
-            value = Math.Round(value, 2, MidpointRounding.AwayFromZero);
+            value = Math.Round(endpoint.WithResidualError(value, endpoint.ErrorSd, noise), 2, MidpointRounding.AwayFromZero);
         }
         if (endpoint.UpperCutoff is { } upper && value >= upper) return new Observation(time, endpoint.Name, upper, Censoring.Right);
         if (endpoint.LowerCutoff is { } lower && value <= lower) return new Observation(time, endpoint.Name, lower, Censoring.Left);

@@ -81,10 +81,7 @@ public sealed class ParameterSampler
             var eta = 0.0;
             for (var j = 0; j <= i; j++) eta += _cholesky[i, j] * z[j];
             var t = _terms[i];
-            var typical = _typical[t.Parameter];
-            parameters[t.Parameter] = t.Scale == VariabilityScale.Log
-                ? typical * Math.Exp(eta)
-                : 1 / (1 + Math.Exp(-(Math.Log(typical / (1 - typical)) + eta)));
+            parameters[t.Parameter] = t.Scale.Individual(_typical[t.Parameter], eta);
         }
     }
 }
