@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Agents;
 using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
 using CellTherapySim.Populations;
 using CellTherapySim.Studies;
 using CellTherapySim.Output;
 using CellTherapySim.Simulation;
+using CellTherapySim.Solvers;
 using Spectre.Console;
 
 namespace CellTherapySim.Cli;
@@ -36,21 +38,44 @@ internal static class SimulateCommand
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var noNoise = new Option<bool>("--no-noise") { Description = "With --study: exact model values (no residual error, no rounding); cutoffs still censor." };
+        var engine = new Option<string>("--engine")
+        {
+            Description = "ode (the mean-field ODE) or agent (hybrid agent-based engine: every transplanted cell an agent, microglia on a dorsal-horn lattice; needs the model's agent section). Default: ode.",
+            HelpName = "ode|agent",
+            DefaultValueFactory = _ => "ode",
+        };
+        engine.AcceptOnlyFromAmong("ode", "agent");
+        var replicates = new Option<int>("--replicates")
+        {
+            Description = "With --engine agent: independent stochastic runs of the animal; the CSV gives the ODE value, the replicate mean and 5%/95% quantiles. Default: 10.",
+            HelpName = "R",
+            DefaultValueFactory = _ => 10,
+            CustomParser = result => CommonOptions.PositiveInteger(result, "--replicates"),
+        };
+        var snapshots = new Option<string?>("--snapshots") { Description = "With --engine agent: a folder for lattice snapshots (per site: microglia, fields, engrafted cells) of every replicate, and snapshots.csv.", HelpName = "DIR" };
+        var snapshotDays = new Option<string?>("--snapshot-days") { Description = "With --snapshots: days to snapshot, e.g. 7,9,15 (default: the last output day).", HelpName = "DAYS" };
         var solver = new SolverSettings();
 
-        var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15).")
+        var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15). --engine agent runs the hybrid agent-based engine.")
         {
-            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise,
+            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays,
         };
         solver.AddTo(command);
         command.SetAction(parse =>
         {
             var (solverKind, solverOptions) = solver.Read(parse);
+            var agentEngine = parse.GetValue(engine) == "agent";
+            if (!agentEngine) CommonOptions.RejectGiven(parse, "needs --engine agent", replicates, snapshots, snapshotDays);
+            if (parse.GetValue(snapshots) is null) CommonOptions.RejectGiven(parse, "needs --snapshots DIR", snapshotDays);
             if (parse.GetValue(study) is { } studyPath)
             {
                 CommonOptions.RejectGiven(parse, "cannot be combined with --study (the study file gives the model, groups, regimens and readout days)", model, injury, doses, times);
-                var cohortOptions = new CohortOptions(parse.GetValue(animals), parse.GetValue(seed), parse.GetValue(threads), !parse.GetValue(noNoise), solverKind, solverOptions);
-                RunStudy(console, StudyFileReader.ReadFile(studyPath), parse.GetValue(set) ?? [], cohortOptions, parse.GetValue(output));
+                CommonOptions.RejectGiven(parse, "cannot be combined with --study (each virtual animal is one agent-based run)", replicates, snapshots);
+                var studyFile = StudyFileReader.ReadFile(studyPath);
+                var compiledStudyModel = CompiledModel.Compile(studyFile.Model);
+                var cohortOptions = new CohortOptions(parse.GetValue(animals), parse.GetValue(seed), parse.GetValue(threads), !parse.GetValue(noNoise), solverKind, solverOptions,
+                    agentEngine ? AgentModel.Compile(compiledStudyModel) : null);
+                RunStudy(console, studyFile, compiledStudyModel, parse.GetValue(set) ?? [], cohortOptions, parse.GetValue(output));
                 return CliApp.Success;
             }
             CommonOptions.RejectGiven(parse, "needs --study", animals, noNoise);
@@ -70,19 +95,83 @@ internal static class SimulateCommand
 
             var compiled = CompiledModel.Compile(definition);
             var parameters = ParameterOverrides.Apply(definition, compiled.DefaultParameters(), parse.GetValue(set) ?? [], "--set");
+            if (agentEngine)
+            {
+                var days = parse.GetValue(snapshotDays) is { } d ? TimeGrid.Parse(d, "--snapshot-days") : [timeGrid[^1]];
+                foreach (var late in days.Where(day => day > timeGrid[^1]))
+                    throw new InputException("--snapshot-days", $"day {late.ToString(CultureInfo.InvariantCulture)} is after the last output day {timeGrid[^1].ToString(CultureInfo.InvariantCulture)}");
+                var run = new AgentRunSettings(parse.GetValue(replicates), parse.GetValue(seed), parse.GetValue(threads),
+                    parse.GetValue(snapshots) is null ? null : days, solverKind, solverOptions);
+                RunAgents(console, AgentModel.Compile(compiled), parameters, compiled.InitialState(injuryName), injuryName, schedule, timeGrid, run,
+                    parse.GetValue(output), parse.GetValue(snapshots));
+                return CliApp.Success;
+            }
             var simulator = new Simulator(compiled, solverKind, solverOptions);
             var trajectory = simulator.Simulate(parameters, compiled.InitialState(injuryName), schedule, timeGrid);
 
-            if (parse.GetValue(output) is { } path) WriteCsv(path, definition, trajectory, console);
+            if (parse.GetValue(output) is { } path)
+                WriteFile("--out", path, writer => TrajectoryCsvWriter.Write(writer, definition, trajectory), console, $"{trajectory.Times.Length} rows");
             PrintTable(console, definition, injuryName, schedule, trajectory);
             return CliApp.Success;
         });
         return command;
     }
 
-    private static void RunStudy(IAnsiConsole console, Study study, string[] assignments, CohortOptions options, string? folder)
+    /// <summary>How the agent-based replicates of one animal are run.</summary>
+    private sealed record AgentRunSettings(int Replicates, int Seed, int Threads, double[]? SnapshotDays, SolverKind Solver, SolverOptions Options);
+
+    private static void RunAgents(IAnsiConsole console, AgentModel agents, double[] parameters, double[] initial, string injury,
+        IReadOnlyList<Dose> schedule, double[] times, AgentRunSettings run, string? output, string? snapshotFolder)
     {
-        var compiled = CompiledModel.Compile(study.Model);
+        var definition = agents.Model.Definition;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var summary = Progress.Run(console, $"Simulating {run.Replicates} agent-based replicate{(run.Replicates == 1 ? "" : "s")}", run.Replicates,
+            report => AgentReplicates.Run(agents, parameters, initial, schedule, times, run.Replicates, run.Seed, run.Threads, run.SnapshotDays, run.Solver, run.Options, report));
+        var elapsed = clock.Elapsed;
+        if (output is not null)
+            WriteFile("--out", output, writer => AgentCsvWriter.WriteSummary(writer, definition, summary), console, $"{times.Length} rows");
+        if (snapshotFolder is not null)
+        {
+            try
+            {
+                var files = AgentCsvWriter.WriteSnapshots(snapshotFolder, summary);
+                console.MarkupLineInterpolated($"Wrote {files.Count} snapshot files to [bold]{snapshotFolder}[/] (index: {AgentCsvWriter.SnapshotIndex}).");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException("--snapshots", $"cannot write into '{snapshotFolder}': {e.Message}");
+            }
+        }
+
+        var section = agents.Section;
+        console.MarkupLineInterpolated($"[bold]{definition.Name}[/] (agent engine, {run.Replicates} replicates, seed {run.Seed}): injury {injury}; {Regimen.Describe(schedule)}; lattice {section.Lattice.Size}×{section.Lattice.Size} sites, {section.Lattice.Spacing.ToString(CultureInfo.InvariantCulture)} µm apart");
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn(new TableColumn("day").RightAligned());
+        var columns = new List<int>();
+        foreach (var (readout, index) in definition.Readouts.Select((r, i) => (r, i)))
+        {
+            table.AddColumn(new TableColumn($"{readout.Name} ({readout.Unit}) ODE").RightAligned());
+            table.AddColumn(new TableColumn("agents mean [[5%, 95%]]").RightAligned());
+            columns.Add(definition.States.Count + index);
+        }
+        for (var i = 0; i < times.Length; i++)
+        {
+            var row = new List<string> { times[i].ToString("0.##", CultureInfo.InvariantCulture) };
+            foreach (var c in columns)
+            {
+                row.Add(ReplicateSummary.Value(summary.MeanField, i, c).ToString("F2", CultureInfo.InvariantCulture));
+                row.Add(string.Create(CultureInfo.InvariantCulture, $"{summary.Mean(i, c):F2} [{summary.Quantile(i, c, 0.05):F2}, {summary.Quantile(i, c, 0.95):F2}]"));
+            }
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+        console.Write(table);
+        var statistics = summary.Runs[0].Statistics;
+        var updates = summary.Runs.Sum(r => (double)r.Statistics.AgentUpdates);
+        console.MarkupLineInterpolated($"[grey]{statistics.Steps} steps of ≤ {statistics.LargestStep:G3} day per replicate; {updates:N0} agent updates (site updates + cell transitions) in {elapsed.TotalSeconds:F1} s ({updates / elapsed.TotalSeconds:N0}/s on {(run.Threads > 0 ? run.Threads : Environment.ProcessorCount)} threads).[/]");
+    }
+
+    private static void RunStudy(IAnsiConsole console, Study study, CompiledModel compiled, string[] assignments, CohortOptions options, string? folder)
+    {
         var typical = ParameterOverrides.Apply(study.Model, compiled.DefaultParameters(), assignments, "--set");
         var total = study.Design.Groups.Sum(g => options.AnimalsPerGroup ?? g.Animals);
         var cohort = Progress.Run(console, $"Simulating {total:N0} animals", total,
@@ -102,7 +191,7 @@ internal static class SimulateCommand
         }
         else summaries = ObservationSummary.Summarize(cohort.Animals);
 
-        console.MarkupLineInterpolated($"[bold]{study.Name}[/] ({study.Model.Name}): {cohort.Animals.Count:N0} animals, seed {options.Seed}{(options.Noise ? "" : ", no noise")}");
+        console.MarkupLineInterpolated($"[bold]{study.Name}[/] ({study.Model.Name}): {cohort.Animals.Count:N0} animals, seed {options.Seed}{(options.Noise ? "" : ", no noise")}{(options.Agents is null ? "" : ", agent engine (one stochastic run per animal; typical = ODE)")}");
         foreach (var group in cohort.Study.Design.Groups)
         {
             var table = new Table().Border(TableBorder.Simple)
@@ -133,18 +222,19 @@ internal static class SimulateCommand
             console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, CohortFiles.Observations)}[/] and [bold]{Path.Combine(folder, CohortFiles.Summary)}[/].");
     }
 
-    private static void WriteCsv(string path, ModelDefinition definition, Trajectory trajectory, IAnsiConsole console)
+    /// <summary>Writes a file for <paramref name="option"/>; a failure is bad input naming the option and the path.</summary>
+    private static void WriteFile(string option, string path, Action<TextWriter> write, IAnsiConsole console, string what)
     {
         try
         {
             using var writer = new StreamWriter(path);
-            TrajectoryCsvWriter.Write(writer, definition, trajectory);
+            write(writer);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
         {
-            throw new InputException("--out", $"cannot write '{path}': {e.Message}");
+            throw new InputException(option, $"cannot write '{path}': {e.Message}");
         }
-        console.MarkupLineInterpolated($"Wrote {trajectory.Times.Length} rows to [bold]{path}[/].");
+        console.MarkupLineInterpolated($"Wrote {what} to [bold]{path}[/].");
     }
 
     private static void PrintTable(IAnsiConsole console, ModelDefinition definition, string injury, IReadOnlyList<Dose> schedule, Trajectory trajectory)

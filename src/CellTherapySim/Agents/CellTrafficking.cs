@@ -1,6 +1,5 @@
 using CellTherapySim.Compilation;
 using CellTherapySim.Simulation;
-using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
 
 namespace CellTherapySim.Agents;
@@ -126,32 +125,17 @@ public sealed record TraffickingResult(double[] Times, long[] Counts, long Event
 }
 
 /// <summary>
-/// Agent-based MSC trafficking: every transplanted cell is a continuous-time Markov chain over <see cref="CellLocation"/>,
-/// simulated exactly with competing exponential clocks (Gillespie, J Phys Chem 1977) and, for the time-varying homing
-/// rate k_BT·D(t), by thinning (Lewis &amp; Shedler, Nav Res Logist Q 1979). Cells are stored as structure-of-arrays.
+/// Agent-based MSC trafficking alone, driven by a given injury index D(t): every transplanted cell of the doses moves
+/// through <see cref="CellPopulation"/>, epoch by epoch between the output times, dose times and the nodes of the
+/// piecewise-linear D, so the homing rate is handled exactly.
 /// </summary>
-/// <remarks>
-/// <para>Rates from each location: blood → lung k_BL, → liver/spleen k_BO, → site k_BT·D(t); lung → blood k_LB, → dead k_Ld;
-/// CSF → site k_QT, → blood k_QB; site → dead k_Td. Given D, cells are independent, so a location's count is
-/// Binomial(N, p(t)) with p the ODE's amount over the dose.</para>
-/// <para>Time is cut into epochs at output and dose times. A cell in a constant-rate location keeps its next event time
-/// across epochs. A cell in blood draws candidate events at the constant rate Λ = k_BL + k_BO + k_BT·D̄, D̄ the exact
-/// maximum of the piecewise-linear D on the epoch; a candidate at t goes to lung with probability k_BL/Λ, to
-/// liver/spleen with k_BO/Λ, to the site with k_BT·D(t)/Λ and is otherwise rejected (the cell stays). A candidate beyond
-/// the epoch is discarded and redrawn from the epoch's end (memoryless). This is exact for the piecewise-linear D.</para>
-/// <para>Doses follow <see cref="Simulator"/>: a dose at an output time is given right after that output; route "iv" enters
-/// blood, "it" enters CSF.</para>
-/// </remarks>
+/// <remarks>Doses follow <see cref="Simulator"/>: a dose at an output time is given right after that output; route "iv"
+/// enters blood, "it" enters CSF.</remarks>
 public sealed class CellTrafficking
 {
-    private const byte Blood = (byte)CellLocation.Blood, Lung = (byte)CellLocation.Lung, Organ = (byte)CellLocation.LiverSpleen,
-        Csf = (byte)CellLocation.Csf, Site = (byte)CellLocation.Site, Dead = (byte)CellLocation.Dead, Pending = 255;
-
     /// <summary>Creates the chain with <paramref name="rates"/> and the injury index <paramref name="injury"/>.</summary>
     public CellTrafficking(TraffickingRates rates, InjuryIndexCurve injury)
     {
-        var all = new[] { rates.KBL, rates.KLB, rates.KLd, rates.KBO, rates.KBT, rates.KQT, rates.KQB, rates.KTd };
-        if (all.Any(r => !(r >= 0) || !double.IsFinite(r))) throw new ArgumentException("rates must be finite and ≥ 0", nameof(rates));
         Rates = rates;
         Injury = injury;
     }
@@ -168,98 +152,36 @@ public sealed class CellTrafficking
     /// </summary>
     public TraffickingResult Simulate(IReadOnlyList<Dose> doses, double[] times, int seed)
     {
+        if (times.Length == 0) throw new ArgumentException("no output times", nameof(times));
         for (var i = 1; i < times.Length; i++)
             if (!(times[i] > times[i - 1])) throw new ArgumentException("output times must be strictly increasing", nameof(times));
         var ordered = doses.OrderBy(d => d.Time).ToArray();
-        var starts = new long[ordered.Length + 1];
-        for (var j = 0; j < ordered.Length; j++)
+        foreach (var d in ordered)
         {
-            var d = ordered[j];
             if (!(d.Cells >= 0) || !double.IsFinite(d.Cells) || !(d.Time >= 0)) throw new ArgumentException($"invalid dose {d}", nameof(doses));
             if (d.Route is not ("iv" or "it")) throw new ArgumentException($"unknown route '{d.Route}'; expected iv or it", nameof(doses));
-            starts[j + 1] = starts[j] + (long)Math.Round(d.Cells);
         }
-        var total = starts[^1];
-        if (total > Array.MaxLength) throw new ArgumentException("too many cells for one simulation", nameof(doses));
-        var n = (int)total;
-
-        // Structure of arrays: location and a time per cell. For blood cells the time is the cell's current time;
-        // for other locations it is the time of its next event (+∞ when absorbed). Pending cells are not yet dosed.
-        var location = new byte[n];
-        var clock = new double[n];
-        Array.Fill(location, Pending);
+        var boundaries = times.Concat(ordered.Select(d => d.Time)).Concat(Injury.Times).Where(t => t >= 0 && t <= times[^1])
+            .Prepend(0).Distinct().OrderBy(t => t).ToArray();
+        var total = ordered.Sum(d => (long)Math.Round(d.Cells));
+        var population = new CellPopulation(Rates, total, Math.Max(boundaries[^1], 1e-9), Math.Max(boundaries[^1], 1e-9) / boundaries.Length);
         var random = new Xoshiro256StarStar(seed, false);
-        var r = Rates;
-        double leaveLung = r.KLB + r.KLd, leaveCsf = r.KQT + r.KQB;
 
-        var boundaries = times.Concat(ordered.Select(d => d.Time)).Distinct().OrderBy(t => t).ToArray();
         var counts = new long[times.Length * TraffickingResult.LocationCount];
-        long events = 0, rejected = 0;
         int nextTime = 0, nextDose = 0;
-        var active = 0; // cells [0, active) are dosed (doses are ordered by time)
         for (var e = 0; e < boundaries.Length; e++)
         {
             var a = boundaries[e];
             if (nextTime < times.Length && times[nextTime] == a)
             {
-                var row = nextTime * TraffickingResult.LocationCount;
-                for (var i = 0; i < active; i++) counts[row + location[i]]++;
+                for (var loc = 0; loc < TraffickingResult.LocationCount; loc++)
+                    counts[nextTime * TraffickingResult.LocationCount + loc] = population.Count((CellLocation)loc);
                 nextTime++;
             }
-            while (nextDose < ordered.Length && ordered[nextDose].Time == a)
-            {
-                var csf = ordered[nextDose].Route == "it";
-                for (var i = (int)starts[nextDose]; i < (int)starts[nextDose + 1]; i++)
-                {
-                    if (csf) { location[i] = Csf; clock[i] = a + Next(random, leaveCsf); }
-                    else { location[i] = Blood; clock[i] = a; }
-                }
-                active = (int)starts[++nextDose];
-            }
-            if (e + 1 == boundaries.Length) break;
-            var b = boundaries[e + 1];
-            var bound = r.KBL + r.KBO + r.KBT * Injury.Max(a, b);
-            for (var i = 0; i < active; i++)
-            {
-                var loc = location[i];
-                var t = clock[i];
-                while (true)
-                {
-                    if (loc == Blood)
-                    {
-                        t += Next(random, bound);
-                        if (t >= b) { t = b; break; }
-                        var u = random.NextDouble() * bound;
-                        if (u < r.KBL) { loc = Lung; t += Next(random, leaveLung); events++; }
-                        else if (u < r.KBL + r.KBO) { loc = Organ; t = double.PositiveInfinity; events++; break; }
-                        else if (u < r.KBL + r.KBO + r.KBT * Injury.Value(t)) { loc = Site; t += Next(random, r.KTd); events++; }
-                        else rejected++;
-                    }
-                    else
-                    {
-                        if (t >= b) break; // includes absorbed cells (t = +∞)
-                        events++;
-                        if (loc == Lung)
-                        {
-                            if (random.NextDouble() * leaveLung < r.KLB) loc = Blood;
-                            else { loc = Dead; t = double.PositiveInfinity; break; }
-                        }
-                        else if (loc == Csf)
-                        {
-                            if (random.NextDouble() * leaveCsf < r.KQT) { loc = Site; t += Next(random, r.KTd); }
-                            else loc = Blood;
-                        }
-                        else { loc = Dead; t = double.PositiveInfinity; break; } // Site
-                    }
-                }
-                location[i] = loc;
-                clock[i] = t;
-            }
+            for (; nextDose < ordered.Length && ordered[nextDose].Time == a; nextDose++)
+                population.Give(ordered[nextDose].Route == "it" ? CellLocation.Csf : CellLocation.Blood, (long)Math.Round(ordered[nextDose].Cells), random);
+            if (e + 1 < boundaries.Length) population.Advance(boundaries[e + 1], Injury.Value(a), Injury.Value(boundaries[e + 1]), random);
         }
-        return new TraffickingResult((double[])times.Clone(), counts, events, rejected);
+        return new TraffickingResult((double[])times.Clone(), counts, population.Events, population.RejectedCandidates);
     }
-
-    /// <summary>An exponential waiting time with <paramref name="rate"/> (+∞ for rate 0).</summary>
-    private static double Next(Xoshiro256StarStar random, double rate) =>
-        rate > 0 ? Exponential.Sample(random, rate) : double.PositiveInfinity;
 }

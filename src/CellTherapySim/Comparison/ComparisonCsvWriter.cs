@@ -22,7 +22,7 @@ public static class ComparisonCsvWriter
         {
             void Row(string metric, double? day, string unit, MetricSummary s) =>
                 writer.WriteLine(string.Join(',', Csv.Field(x.Regimen.Name), Csv.Field(x.Endpoint), metric,
-                    day is { } d ? d.ToString("R", CultureInfo.InvariantCulture) : "", Csv.Field(unit),
+                    day is { } d ? Csv.Number(d) : "", Csv.Field(unit),
                     Number(s.Estimate), Number(s.Mean), Number(s.Q5), Number(s.Q50), Number(s.Q95), s.N.ToString(CultureInfo.InvariantCulture)));
 
             foreach (var effect in x.Effects) Row("effect", effect.Day, x.Unit, effect.Relief);

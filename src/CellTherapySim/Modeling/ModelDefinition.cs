@@ -3,6 +3,7 @@ using CellTherapySim.Modeling.Expressions;
 namespace CellTherapySim.Modeling;
 
 /// <summary>A parsed and validated model file: names resolved, expressions parsed, intermediates ordered.</summary>
+/// <param name="Agent">The file's `agent:` section for the hybrid agent-based engine (the ODE ignores it), or null when it has none.</param>
 public sealed record ModelDefinition(
     string Name,
     string Description,
@@ -16,7 +17,8 @@ public sealed record ModelDefinition(
     IReadOnlyList<InjuryPreset> Injuries,
     IReadOnlyList<EndpointDefinition> Endpoints,
     BetweenAnimalVariability Variability,
-    Scenario Scenario)
+    Scenario Scenario,
+    AgentSection? Agent = null)
 {
     /// <summary>Index of the named parameter, or -1.</summary>
     public int ParameterIndex(string name) => IndexOf(Parameters, p => p.Name == name);

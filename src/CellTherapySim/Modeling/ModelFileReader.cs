@@ -11,7 +11,7 @@ namespace CellTherapySim.Modeling;
 /// </summary>
 public static partial class ModelFileReader
 {
-    private static readonly string[] TopKeys = ["name", "version", "description", "time_unit", "parameters", "states", "injuries", "intermediates", "equations", "readouts", "routes", "endpoints", "variability", "correlations", "scenario"];
+    private static readonly string[] TopKeys = ["name", "version", "description", "time_unit", "parameters", "states", "injuries", "intermediates", "equations", "readouts", "routes", "endpoints", "variability", "correlations", "scenario", "agent"];
     private static readonly string[] ParameterKeys = ["value", "unit", "description", "prior", "fitted", "source"];
     private static readonly string[] StateKeys = ["initial", "unit", "description"];
     private static readonly string[] InjuryKeys = ["description", "initial"];
@@ -54,11 +54,12 @@ public static partial class ModelFileReader
         var endpoints = ReadEndpoints(yaml, root, readouts);
         var scenario = ReadScenario(yaml, root, injuries, routes);
         var variability = BetweenAnimalVariability.Read(yaml, root, parameters) ?? BetweenAnimalVariability.None;
+        var agent = AgentSectionReader.Read(yaml, root, states, routes);
 
         return new ModelDefinition(
             YamlNodes.Optional(root, "name") is { } n ? yaml.Text(n, "'name'") : Path.GetFileNameWithoutExtension(file),
             YamlNodes.Optional(root, "description") is { } d ? yaml.Text(d, "'description'") : "",
-            file, parameters, states, intermediates, equations, readouts, routes, injuries, endpoints, variability, scenario);
+            file, parameters, states, intermediates, equations, readouts, routes, injuries, endpoints, variability, scenario, agent);
     }
 
     private static List<ParameterDefinition> ReadParameters(YamlNodes yaml, YamlMappingNode map)

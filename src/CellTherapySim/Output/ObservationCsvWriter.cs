@@ -26,14 +26,12 @@ public static class ObservationCsvWriter
         {
             for (; d < doses.Count && doses[d].Time < observation.Time; d++) WriteDose(writer, animal, group, doses[d]);
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{animal.Id},{group},{animal.Injury},{Number(observation.Time)},0,,,{observation.Endpoint},{Number(observation.Value)},{(int)observation.Censoring}"));
+                $"{animal.Id},{group},{animal.Injury},{Csv.Number(observation.Time)},0,,,{observation.Endpoint},{Csv.Number(observation.Value)},{(int)observation.Censoring}"));
         }
         for (; d < doses.Count; d++) WriteDose(writer, animal, group, doses[d]);
     }
 
     private static void WriteDose(TextWriter writer, AnimalRecord animal, string group, Simulation.Dose dose) =>
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{animal.Id},{group},{animal.Injury},{Number(dose.Time)},1,{Number(dose.Cells)},{dose.Route},,,"));
-
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+            $"{animal.Id},{group},{animal.Injury},{Csv.Number(dose.Time)},1,{Csv.Number(dose.Cells)},{dose.Route},,,"));
 }

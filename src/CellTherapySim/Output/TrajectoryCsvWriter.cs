@@ -14,12 +14,10 @@ public static class TrajectoryCsvWriter
         var fields = new string[1 + trajectory.StateCount + trajectory.ReadoutCount];
         for (var i = 0; i < trajectory.Times.Length; i++)
         {
-            fields[0] = Format(trajectory.Times[i]);
-            for (var j = 0; j < trajectory.StateCount; j++) fields[1 + j] = Format(trajectory.State(i, j));
-            for (var j = 0; j < trajectory.ReadoutCount; j++) fields[1 + trajectory.StateCount + j] = Format(trajectory.Readout(i, j));
+            fields[0] = Csv.Number(trajectory.Times[i]);
+            for (var j = 0; j < trajectory.StateCount; j++) fields[1 + j] = Csv.Number(trajectory.State(i, j));
+            for (var j = 0; j < trajectory.ReadoutCount; j++) fields[1 + trajectory.StateCount + j] = Csv.Number(trajectory.Readout(i, j));
             writer.WriteLine(string.Join(",", fields));
         }
     }
-
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using CellTherapySim.Agents;
 using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
@@ -14,13 +15,15 @@ namespace CellTherapySim.Populations;
 /// <param name="Noise">Add residual error, round readings to 0.01 and censor at the cutoffs; false gives exact model values (still censored).</param>
 /// <param name="Solver">Integrator.</param>
 /// <param name="SolverOptions">Tolerances.</param>
+/// <param name="Agents">When set, each animal is simulated by the hybrid agent-based engine (its own cell fates and lattice) instead of the ODE.</param>
 public sealed record CohortOptions(
     int? AnimalsPerGroup = null,
     int Seed = 1,
     int Threads = 0,
     bool Noise = true,
     SolverKind Solver = SolverKind.Stiff,
-    SolverOptions? SolverOptions = null);
+    SolverOptions? SolverOptions = null,
+    AgentModel? Agents = null);
 
 /// <summary>A simulated cohort: every animal's record as it would be observed, and each group's typical (noise-free) prediction.</summary>
 /// <param name="Animals">The animals in ID order (IDs 1..N, group by group).</param>
@@ -42,8 +45,9 @@ public sealed record Cohort(Study Study, IReadOnlyList<AnimalRecord> Animals, IR
 
 /// <summary>
 /// Simulates a study's virtual cohort. Random draws are made sequentially in animal order from one generator
-/// seeded by <see cref="CohortOptions.Seed"/> (first all animals' parameters, then all readings' noise), and the ODE
-/// simulations run in parallel on per-thread simulators, so results are identical whatever the thread count.
+/// seeded by <see cref="CohortOptions.Seed"/> (first all animals' parameters, then, for the agent engine, one seed per
+/// animal, then all readings' noise), and the simulations run in parallel on per-thread simulators, so results are
+/// identical whatever the thread count.
 /// </summary>
 public static class CohortSimulator
 {
@@ -60,6 +64,7 @@ public static class CohortSimulator
 
         var random = new Xoshiro256StarStar(options.Seed);
         var parameters = new ParameterSampler(typical, study.Variability, study.Source).SampleAnimals(total, random);
+        var agentSeeds = options.Agents is null ? null : Enumerable.Range(0, total).Select(_ => random.Next()).ToArray();
 
         var predictions = new double[total][];
         AnimalLoop.Run(0, total, model, options.Solver, options.SolverOptions, options.Threads, (a, simulator) =>
@@ -67,7 +72,11 @@ public static class CohortSimulator
             var group = groups[groupOf[a]];
             try
             {
-                predictions[a] = Readouts(simulator.Simulate(parameters[a], model.InitialState(group.Injury), group.Doses, days), endpoints);
+                var initial = model.InitialState(group.Injury);
+                var trajectory = options.Agents is { } agents
+                    ? new HybridSimulator(agents, options.Solver, options.SolverOptions).Simulate(parameters[a], initial, group.Doses, days, agentSeeds![a]).Trajectory
+                    : simulator.Simulate(parameters[a], initial, group.Doses, days);
+                predictions[a] = Readouts(trajectory, endpoints);
             }
             catch (SimulationException failure)
             {

@@ -1,3 +1,4 @@
+using CellTherapySim.Output;
 using System.Globalization;
 using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
@@ -96,7 +97,7 @@ public static class ObservationCsvReader
         var censoring = (Censoring)code;
         CheckCutoff(table, model, endpoint, value, censoring);
         if (animal.LastDose is { } dose && dose.Time == time)
-            throw table.Error(Time, $"column {Time}: this reading of animal {animal.Id} at day {Format(time)} comes after its dose at day {Format(time)} (line {dose.Line}); " +
+            throw table.Error(Time, $"column {Time}: this reading of animal {animal.Id} at day {Csv.Number(time)} comes after its dose at day {Csv.Number(time)} (line {dose.Line}); " +
                 "expected a reading at a dose's time before the dose row (readings are taken before dosing), or a later TIME");
         return new Observation(time, endpoint.Name, value, censoring);
     }
@@ -110,11 +111,9 @@ public static class ObservationCsvReader
         if (cutoff is not { } at)
             throw table.Error(Cens, $"column {Cens}: the reading is {what} but endpoint {endpoint.Name} of model '{model.Name}' has no {side} cutoff; expected 0 (exact)");
         if (Math.Abs(value - at) > 1e-9 * Math.Max(1, Math.Abs(at)))
-            throw table.Error(Value, $"column {Value}: {table.Text(Value)} is {what} but is not the {side} cutoff of {endpoint.Name}, {Format(at)} {endpoint.Unit}; " +
-                $"expected a censored reading to be recorded at the cutoff (DV = {Format(at)}), or CENS 0");
+            throw table.Error(Value, $"column {Value}: {table.Text(Value)} is {what} but is not the {side} cutoff of {endpoint.Name}, {Csv.Number(at)} {endpoint.Unit}; " +
+                $"expected a censored reading to be recorded at the cutoff (DV = {Csv.Number(at)}), or CENS 0");
     }
-
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>One animal's rows so far, with what the consistency checks need.</summary>
     private sealed class AnimalRows(int id, string group, string injury, int firstLine)
@@ -136,7 +135,7 @@ public static class ObservationCsvReader
             if (injury != Injury)
                 throw table.Error(DataColumns.Injury, $"column {DataColumns.Injury}: animal {Id} has injury '{injury}' here but '{Injury}' on line {FirstLine}; expected one injury preset per animal");
             if (time < Last.Time)
-                throw table.Error(Time, $"column {Time}: day {Format(time)} of animal {Id} comes after its day {Format(Last.Time)} (line {Last.Line}); expected the rows of an animal in time order (non-decreasing TIME)");
+                throw table.Error(Time, $"column {Time}: day {Csv.Number(time)} of animal {Id} comes after its day {Csv.Number(Last.Time)} (line {Last.Line}); expected the rows of an animal in time order (non-decreasing TIME)");
             Last = (time, table.Line);
         }
 
