@@ -45,6 +45,13 @@ internal static class CheckCommand
                 $"{(e.LowerCutoff is { } lo ? Num(lo) : "-")} .. {(e.UpperCutoff is { } up ? Num(up) : "-")}",
                 $"{e.ErrorModel.ToString().ToLowerInvariant()}, sd {Num(e.ErrorSd)} {e.ErrorUnit}, prior {e.ErrorPrior}",
             }));
+        if (m.Agent is { } a)
+        {
+            string Name(int state) => m.States[state].Name;
+            Section(console, $"Agent engine: {a.Lattice.Size}×{a.Lattice.Size} lattice, {Num(a.Lattice.Spacing)} µm apart; microglia {Name(a.MicrogliaState)}; cells {Name(a.Cells.Blood)}/{Name(a.Cells.Lung)}/{Name(a.Cells.Csf)}/{Name(a.Cells.Site)}; afferents {Name(a.Afferents.State)}; placement {a.Placement.ToString().ToLowerInvariant()}; step {(a.Step is { } step ? $"{Num(step)} day" : "automatic")}",
+                ["field", "diffusion (µm²/day)", "description"],
+                a.Fields.Select(f => new[] { Name(f.State), Num(f.Diffusion), f.Description }));
+        }
     }
 
     private static void Section(IAnsiConsole console, string title, string[] columns, IEnumerable<string[]> rows)

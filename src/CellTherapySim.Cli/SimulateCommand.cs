@@ -43,8 +43,14 @@ internal static class SimulateCommand
             Description = "ode (the mean-field ODE) or agent (hybrid agent-based engine: every transplanted cell an agent, microglia on a dorsal-horn lattice; needs the model's agent section). Default: ode.",
             HelpName = "ode|agent",
             DefaultValueFactory = _ => "ode",
+            CustomParser = result =>
+            {
+                var text = result.Tokens[0].Value;
+                if (text is "ode" or "agent") return text;
+                result.AddError($"--engine: unknown engine '{text}'; expected ode or agent");
+                return "ode";
+            },
         };
-        engine.AcceptOnlyFromAmong("ode", "agent");
         var replicates = new Option<int>("--replicates")
         {
             Description = "With --engine agent: independent stochastic runs of the animal; the CSV gives the ODE value, the replicate mean and 5%/95% quantiles. Default: 10.",
