@@ -110,11 +110,12 @@ public sealed class CellPopulation
         var r = _rates;
         double leaveLung = r.KLB + r.KLd, leaveCsf = r.KQT + r.KQB, slope = (injuryAtEnd - injuryAtStart) / (end - start);
         var bound = r.KBL + r.KBO + r.KBT * Math.Max(injuryAtStart, injuryAtEnd);
-        // Every waiting cell is filed at or after _firstBucket, and a cell due before `end` no later than `last`.
-        var last = end * _inverseWidth < int.MaxValue ? (int)(end * _inverseWidth) : int.MaxValue;
-        if (last / _inverseWidth >= end) last--; // bucket `last` would start at or after the epoch's end
+        // Every waiting cell is filed at or after _firstBucket, and a cell due before `end` no later than `last`;
+        // cells left waiting are due at or after `end`, so they are filed from the bucket holding `end` on.
+        var endBucket = (int)Math.Min(end * _inverseWidth, _head.Length - 1);
+        var last = endBucket / _inverseWidth >= end ? endBucket - 1 : endBucket; // bucket endBucket may start at `end`
         last = Math.Clamp(last, _firstBucket, _head.Length - 1);
-        var resume = Math.Min(last + 1, _head.Length - 1); // cells left waiting are due at or after `end`
+        var resume = Math.Max(endBucket, _firstBucket);
         long events = 0, rejected = 0;
         for (var bucket = _firstBucket; bucket <= last; bucket++)
         {

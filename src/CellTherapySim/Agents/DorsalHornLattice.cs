@@ -10,8 +10,10 @@ namespace CellTherapySim.Agents;
 /// Diffusion is the 5-point Laplacian advanced by the locally one-dimensional backward-Euler scheme (Yanenko, The Method
 /// of Fractional Steps, 1971): (I − r δ²ₓ) u* = uⁿ, then (I − r δ²ᵧ) uⁿ⁺¹ = u*, r = D Δt / h², each a tridiagonal
 /// solve (Thomas algorithm). It is unconditionally stable, keeps fields non-negative (the inverse of each M-matrix is
-/// non-negative) and conserves each field's total exactly (zero-flux rows: the matrix's columns sum to 1), so the
-/// lattice mean is not changed by diffusion. It is first-order accurate in time; the time step is set by the reactions.
+/// non-negative) and conserves each field's total (zero-flux rows: the matrix's columns sum to 1), so the lattice mean
+/// is not changed by diffusion. It is first-order accurate in time; the time step is set by the reactions. The new
+/// values are applied in flux form, uⁿ⁺¹ⱼ = uⁿⱼ + F(j+½) − F(j−½) with F(j+½) = r (yⱼ₊₁ − yⱼ) from the solved line y
+/// (equal to y in exact arithmetic): the fluxes telescope, so rounding does not drift the total even for r ≫ 1.
 /// </remarks>
 public sealed class DorsalHornLattice
 {
@@ -32,7 +34,10 @@ public sealed class DorsalHornLattice
         _diffusion = diffusion.ToArray();
         _factors = diffusion.Select(_ => new double[2 * size]).ToArray();
         _factorRatio = diffusion.Select(_ => double.NaN).ToArray();
+        _solved = new double[size * size];
     }
+
+    private readonly double[] _solved;
 
     /// <summary>Sites per side.</summary>
     public int Size { get; }
@@ -96,39 +101,63 @@ public sealed class DorsalHornLattice
         }
     }
 
-    /// <summary>Solves along each row (x direction): forward elimination, then back substitution.</summary>
+    /// <summary>Along each row (x direction): solves the line into the scratch copy, then applies its fluxes to u.</summary>
     private void SolveRows(double[] u, double r, double[] factors)
     {
         var n = Size;
+        var y = _solved;
         for (var row = 0; row < n; row++)
         {
             var o = row * n;
             var d = u[o] * factors[0];
-            u[o] = d;
-            for (var j = 1; j < n; j++) u[o + j] = d = (u[o + j] + r * d) * factors[j];
-            for (var j = n - 2; j >= 0; j--) u[o + j] -= factors[n + j] * u[o + j + 1];
+            y[o] = d;
+            for (var j = 1; j < n; j++) y[o + j] = d = (u[o + j] + r * d) * factors[j];
+            for (var j = n - 2; j >= 0; j--) y[o + j] -= factors[n + j] * y[o + j + 1];
+            for (var j = 0; j < n - 1; j++)
+            {
+                var flux = r * (y[o + j + 1] - y[o + j]);
+                u[o + j] += flux;
+                u[o + j + 1] -= flux;
+            }
         }
     }
 
-    /// <summary>Solves along each column (y direction), sweeping whole rows at a time so memory is read in order.</summary>
+    /// <summary>Along each column (y direction), sweeping whole rows at a time so memory is read in order; fluxes as for rows.</summary>
     private void SolveColumns(double[] u, double r, double[] factors)
     {
         var n = Size;
+        var y = _solved.AsSpan();
         var span = u.AsSpan();
-        Scale(span[..n], factors[0]);
+        var first = y[..n];
+        span[..n].CopyTo(first);
+        Scale(first, factors[0]);
         for (var j = 1; j < n; j++)
         {
-            var current = span.Slice(j * n, n);
-            var above = span.Slice((j - 1) * n, n);
+            var current = y.Slice(j * n, n);
+            var source = span.Slice(j * n, n);
+            var above = y.Slice((j - 1) * n, n);
             var pivot = factors[j];
-            for (var i = 0; i < n; i++) current[i] = (current[i] + r * above[i]) * pivot;
+            for (var i = 0; i < n; i++) current[i] = (source[i] + r * above[i]) * pivot;
         }
         for (var j = n - 2; j >= 0; j--)
         {
-            var current = span.Slice(j * n, n);
-            var below = span.Slice((j + 1) * n, n);
+            var current = y.Slice(j * n, n);
+            var below = y.Slice((j + 1) * n, n);
             var c = factors[n + j];
             for (var i = 0; i < n; i++) current[i] -= c * below[i];
+        }
+        for (var j = 0; j < n - 1; j++)
+        {
+            var upper = span.Slice(j * n, n);
+            var lower = span.Slice((j + 1) * n, n);
+            var yUpper = y.Slice(j * n, n);
+            var yLower = y.Slice((j + 1) * n, n);
+            for (var i = 0; i < n; i++)
+            {
+                var flux = r * (yLower[i] - yUpper[i]);
+                upper[i] += flux;
+                lower[i] -= flux;
+            }
         }
     }
 

@@ -207,10 +207,7 @@ public sealed class SimulateAgentCommandTests : IDisposable
         Assert.Contains("cannot be combined with --study", snapshots);
     }
 
-    /// <summary>
-    /// Product bug: System.CommandLine's AcceptOnlyFromAmong message ("Argument 'magic' not recognized. Must be one of:
-    /// 'ode' 'agent'") does not name --engine, unlike every other option's message (e.g. "--solver: unknown solver ...").
-    /// </summary>
+    /// <summary>An unknown engine is named with the option and the choices, like every other option's message.</summary>
     [Fact]
     public void AnUnknownEngineIsRejectedNamingTheOption()
     {
@@ -228,16 +225,17 @@ public sealed class SimulateAgentCommandTests : IDisposable
         var path = Path.Combine(_directory, "coarse.yaml");
         File.WriteAllText(path, text);
 
-        // With the default parameters the fastest local rate is about 4.4/day, so 0.1 day is within the 1/rate limit.
-        var accepted = RunCli(["simulate", "--engine", "agent", "--model", path, .. ShortRun, "--replicates", "2"]);
-        Assert.Equal((0, ""), (accepted.ExitCode, accepted.Error));
-        Assert.Contains("steps of ≤ 0.1 day per replicate", accepted.Output);
-
-        // Faster secretome turnover (20/day) makes 0.1 day too coarse (limit 0.05 day).
-        var line = RunBadInput(["simulate", "--engine", "agent", "--model", path, .. ShortRun, "--replicates", "2", "--set", "k_Sd=20"]);
+        // With the default parameters the fastest local rate is about 4.4/day, so a fixed step must be ≤ 0.1/4.4 day.
+        var line = RunBadInput(["simulate", "--engine", "agent", "--model", path, .. ShortRun, "--replicates", "2"]);
         Assert.Contains(path, line);
         Assert.Contains("agent: step 0.1 day is too coarse", line);
-        Assert.Contains("the fastest local rate along the mean-field path is 20/day, so the step must be ≤ 0.05 day", line);
+        Assert.Contains("so the step must be ≤ 0.02", line);
+
+        // A step within the limit runs.
+        File.WriteAllText(path, text.Replace("  step: 0.1", "  step: 0.02"));
+        var accepted = RunCli(["simulate", "--engine", "agent", "--model", path, .. ShortRun, "--replicates", "2"]);
+        Assert.Equal((0, ""), (accepted.ExitCode, accepted.Error));
+        Assert.Contains("steps of ≤ 0.02 day per replicate", accepted.Output);
     }
 
     [Fact]
