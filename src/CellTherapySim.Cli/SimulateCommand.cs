@@ -60,11 +60,15 @@ internal static class SimulateCommand
         };
         var snapshots = new Option<string?>("--snapshots") { Description = "With --engine agent: a folder for lattice snapshots (per site: microglia, fields, engrafted cells) of every replicate, and snapshots.csv.", HelpName = "DIR" };
         var snapshotDays = new Option<string?>("--snapshot-days") { Description = "With --snapshots: days to snapshot, e.g. 7,9,15 (default: the last output day).", HelpName = "DAYS" };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue an interrupted run with the same settings: the replicates (--engine agent) or animals (--study) already in its results journal are kept (FILE.replicates.csv next to --out FILE, or DIR/predictions.csv), the rest are simulated. Needs --out.",
+        };
         var solver = new SolverSettings();
 
         var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15). --engine agent runs the hybrid agent-based engine.")
         {
-            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays,
+            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays, resume,
         };
         solver.AddTo(command);
         command.SetAction(parse =>
@@ -73,6 +77,9 @@ internal static class SimulateCommand
             var agentEngine = parse.GetValue(engine) == "agent";
             if (!agentEngine) CommonOptions.RejectGiven(parse, "needs --engine agent", replicates, snapshots, snapshotDays);
             if (parse.GetValue(snapshots) is null) CommonOptions.RejectGiven(parse, "needs --snapshots DIR", snapshotDays);
+            if (parse.GetValue(output) is null) CommonOptions.RejectGiven(parse, "needs --out (the results journal is kept next to it)", resume);
+            else if (parse.GetValue(snapshots) is not null) CommonOptions.RejectGiven(parse, "cannot be combined with --snapshots (snapshots are written when the run ends)", resume);
+            var solverText = $"{solverKind} {solverOptions.RelativeTolerance:R} {solverOptions.AbsoluteTolerance:R}";
             if (parse.GetValue(study) is { } studyPath)
             {
                 CommonOptions.RejectGiven(parse, "cannot be combined with --study (the study file gives the model, groups, regimens and readout days)", model, injury, doses, times);
@@ -81,10 +88,17 @@ internal static class SimulateCommand
                 var compiledStudyModel = CompiledModel.Compile(studyFile.Model);
                 var cohortOptions = new CohortOptions(parse.GetValue(animals), parse.GetValue(seed), parse.GetValue(threads), !parse.GetValue(noNoise), solverKind, solverOptions,
                     agentEngine ? AgentModel.Compile(compiledStudyModel) : null);
-                RunStudy(console, studyFile, compiledStudyModel, parse.GetValue(set) ?? [], cohortOptions, parse.GetValue(output));
+                var assignments = parse.GetValue(set) ?? [];
+                using var journal = parse.GetValue(output) is { } folder
+                    ? OpenJournal(Path.Combine(CreateFolder(folder), CohortFiles.Predictions), parse.GetValue(resume), studyFile.Design.Endpoints, studyFile.Design.ReadoutDays.Count,
+                        ["study", parse.GetValue(engine)!, InputFile.ReadAllText(studyPath, "study"), ModelLoader.Text(studyFile.Model), string.Join(";", assignments),
+                         $"{parse.GetValue(animals)}", $"{parse.GetValue(seed)}", solverText])
+                    : null;
+                RunStudy(console, studyFile, compiledStudyModel, assignments, cohortOptions with { Journal = journal }, parse.GetValue(output));
                 return CliApp.Success;
             }
             CommonOptions.RejectGiven(parse, "needs --study", animals, noNoise);
+            if (!agentEngine) CommonOptions.RejectGiven(parse, "needs --engine agent or --study (a single ODE run has nothing to resume)", resume);
 
             var definition = ModelLoader.Read(parse.GetValue(model));
             var scenario = definition.Scenario;
@@ -106,9 +120,16 @@ internal static class SimulateCommand
                 var days = parse.GetValue(snapshotDays) is { } d ? TimeGrid.Parse(d, "--snapshot-days") : [timeGrid[^1]];
                 foreach (var late in days.Where(day => day > timeGrid[^1]))
                     throw new InputException("--snapshot-days", $"day {late.ToString(CultureInfo.InvariantCulture)} is after the last output day {timeGrid[^1].ToString(CultureInfo.InvariantCulture)}");
+                var agents = AgentModel.Compile(compiled);
+                using var journal = parse.GetValue(output) is { } file
+                    ? OpenJournal(Path.ChangeExtension(file, null) + ".replicates.csv", parse.GetValue(resume),
+                        definition.States.Select(x => x.Name).Concat(definition.Readouts.Select(r => r.Name)).ToList(), timeGrid.Length,
+                        ["agent", ModelLoader.Text(definition), string.Join(",", parameters.Select(Csv.Number)), injuryName,
+                         Regimen.Describe(schedule), string.Join(",", timeGrid.Select(Csv.Number)), $"{parse.GetValue(seed)}", solverText])
+                    : null;
                 var run = new AgentRunSettings(parse.GetValue(replicates), parse.GetValue(seed), parse.GetValue(threads),
-                    parse.GetValue(snapshots) is null ? null : days, solverKind, solverOptions);
-                RunAgents(console, AgentModel.Compile(compiled), parameters, compiled.InitialState(injuryName), injuryName, schedule, timeGrid, run,
+                    parse.GetValue(snapshots) is null ? null : days, solverKind, solverOptions, journal);
+                RunAgents(console, agents, parameters, compiled.InitialState(injuryName), injuryName, schedule, timeGrid, run,
                     parse.GetValue(output), parse.GetValue(snapshots));
                 return CliApp.Success;
             }
@@ -124,7 +145,25 @@ internal static class SimulateCommand
     }
 
     /// <summary>How the agent-based replicates of one animal are run.</summary>
-    private sealed record AgentRunSettings(int Replicates, int Seed, int Threads, double[]? SnapshotDays, SolverKind Solver, SolverOptions Options);
+    private sealed record AgentRunSettings(int Replicates, int Seed, int Threads, double[]? SnapshotDays, SolverKind Solver, SolverOptions Options, ResultJournal? Journal);
+
+    /// <summary>Creates <paramref name="folder"/> (for --out) and returns it.</summary>
+    private static string CreateFolder(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            return folder;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException("--out", $"cannot create '{folder}': {e.Message}");
+        }
+    }
+
+    /// <summary>The results journal of this run (resumed if asked and present), identified by a fingerprint of <paramref name="settings"/>.</summary>
+    private static ResultJournal OpenJournal(string path, bool resume, IReadOnlyList<string> columns, int rowsPerUnit, IEnumerable<string> settings) =>
+        ResultJournal.Open(path, ResultJournal.Fingerprint(settings), columns, rowsPerUnit, resume);
 
     private static void RunAgents(IAnsiConsole console, AgentModel agents, double[] parameters, double[] initial, string injury,
         IReadOnlyList<Dose> schedule, double[] times, AgentRunSettings run, string? output, string? snapshotFolder)
@@ -132,7 +171,7 @@ internal static class SimulateCommand
         var definition = agents.Model.Definition;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var summary = Progress.Run(console, $"Simulating {run.Replicates} agent-based replicate{(run.Replicates == 1 ? "" : "s")}", run.Replicates,
-            report => AgentReplicates.Run(agents, parameters, initial, schedule, times, run.Replicates, run.Seed, run.Threads, run.SnapshotDays, run.Solver, run.Options, report));
+            report => AgentReplicates.Run(agents, parameters, initial, schedule, times, run.Replicates, run.Seed, run.Threads, run.SnapshotDays, run.Solver, run.Options, run.Journal, report));
         var elapsed = clock.Elapsed;
         if (output is not null)
             WriteFile("--out", output, writer => AgentCsvWriter.WriteSummary(writer, definition, summary), console, $"{times.Length} rows");
@@ -171,9 +210,13 @@ internal static class SimulateCommand
             table.AddRow(row.Select(Markup.Escape).ToArray());
         }
         console.Write(table);
-        var statistics = summary.Runs[0].Statistics;
-        var updates = summary.Runs.Sum(r => (double)r.Statistics.AgentUpdates);
-        console.MarkupLineInterpolated($"[grey]{statistics.Steps} steps of ≤ {statistics.LargestStep:G3} day per replicate; {updates:N0} agent updates (site updates + cell transitions) in {elapsed.TotalSeconds:F1} s ({updates / elapsed.TotalSeconds:N0}/s on {(run.Threads > 0 ? run.Threads : Environment.ProcessorCount)} threads).[/]");
+        var resumed = summary.Runs.Count(r => r is null);
+        if (resumed > 0) console.MarkupLineInterpolated($"[grey]Resumed: {resumed} replicates read back from the results journal.[/]");
+        if (summary.Runs.FirstOrDefault(r => r is not null) is { Statistics: var statistics })
+        {
+            var updates = summary.Runs.Sum(r => (double)(r?.Statistics.AgentUpdates ?? 0));
+            console.MarkupLineInterpolated($"[grey]{statistics.Steps} steps of ≤ {statistics.LargestStep:G3} day per replicate; {updates:N0} agent updates (site updates + cell transitions) in {elapsed.TotalSeconds:F1} s ({updates / elapsed.TotalSeconds:N0}/s on {(run.Threads > 0 ? run.Threads : Environment.ProcessorCount)} threads).[/]");
+        }
     }
 
     private static void RunStudy(IAnsiConsole console, Study study, CompiledModel compiled, string[] assignments, CohortOptions options, string? folder)

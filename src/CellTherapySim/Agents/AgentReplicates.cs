@@ -9,21 +9,33 @@ namespace CellTherapySim.Agents;
 /// Replicate runs of the hybrid engine for one animal, beside its mean-field (ODE) trajectory. Columns are the model's
 /// states (0 … n − 1) then its readouts (n … n + nr − 1).
 /// </summary>
-public sealed record ReplicateSummary(Trajectory MeanField, IReadOnlyList<HybridRun> Runs)
+/// <param name="MeanField">The ODE trajectory.</param>
+/// <param name="Replicates">Every replicate's lattice-mean trajectory, in replicate order.</param>
+/// <param name="Runs">Every replicate's run with its snapshots and statistics; null for replicates read back from a journal.</param>
+public sealed record ReplicateSummary(Trajectory MeanField, IReadOnlyList<Trajectory> Replicates, IReadOnlyList<HybridRun?> Runs)
 {
-    /// <summary>Number of columns: states then readouts.</summary>
-    public int Columns => MeanField.StateCount + MeanField.ReadoutCount;
-
     /// <summary>Column <paramref name="column"/> of <paramref name="trajectory"/> at output time index <paramref name="time"/>.</summary>
     public static double Value(Trajectory trajectory, int time, int column) =>
         column < trajectory.StateCount ? trajectory.State(time, column) : trajectory.Readout(time, column - trajectory.StateCount);
 
     /// <summary>The replicates' mean of a column at an output time.</summary>
-    public double Mean(int time, int column) => Runs.Average(r => Value(r.Trajectory, time, column));
+    public double Mean(int time, int column) => Replicates.Average(r => Value(r, time, column));
 
     /// <summary>The replicates' <paramref name="probability"/> quantile of a column at an output time (R's type 7, linear interpolation).</summary>
     public double Quantile(int time, int column, double probability) =>
-        Runs.Select(r => Value(r.Trajectory, time, column)).QuantileCustom(probability, QuantileDefinition.R7);
+        Replicates.Select(r => Value(r, time, column)).QuantileCustom(probability, QuantileDefinition.R7);
+
+    /// <summary>A trajectory's journal rows: per output time, [time, states…, readouts…].</summary>
+    public static double[][] Rows(Trajectory trajectory) =>
+        Enumerable.Range(0, trajectory.Times.Length).Select(i =>
+            Enumerable.Range(0, trajectory.StateCount + trajectory.ReadoutCount).Select(c => Value(trajectory, i, c)).Prepend(trajectory.Times[i]).ToArray()).ToArray();
+
+    /// <summary>The trajectory stored as journal rows by <see cref="Rows"/>.</summary>
+    public static Trajectory FromRows(double[][] rows, int stateCount, int readoutCount) => new(
+        rows.Select(r => r[0]).ToArray(),
+        rows.SelectMany(r => r.Skip(1).Take(stateCount)).ToArray(),
+        rows.SelectMany(r => r.Skip(1 + stateCount)).ToArray(),
+        stateCount, readoutCount, default);
 }
 
 /// <summary>
@@ -41,25 +53,33 @@ public static class AgentReplicates
 
     /// <summary>
     /// Simulates <paramref name="replicates"/> hybrid runs and the mean-field trajectory; <paramref name="progress"/> is
-    /// called with the number of replicates done (from worker threads).
+    /// called with the number of replicates done (from worker threads). Replicates already in <paramref name="journal"/>
+    /// are read back instead of run, and each new one is added to it.
     /// </summary>
     /// <param name="threads">Worker threads; 0 or less: all cores.</param>
     public static ReplicateSummary Run(AgentModel model, double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double[] times,
         int replicates, int seed, int threads = 0, IReadOnlyList<double>? snapshotTimes = null, SolverKind solver = SolverKind.Stiff,
-        SolverOptions? options = null, Action<int>? progress = null)
+        SolverOptions? options = null, IResultJournal? journal = null, Action<int>? progress = null)
     {
         if (replicates < 1) throw new ArgumentOutOfRangeException(nameof(replicates), "at least one replicate");
         var seeds = Seeds(seed, replicates);
-        var runs = new HybridRun[replicates];
-        var done = 0;
+        var runs = new HybridRun?[replicates];
+        var trajectories = new Trajectory[replicates];
+        var resumed = Math.Min(journal?.Completed.Count ?? 0, replicates);
+        for (var r = 0; r < resumed; r++) trajectories[r] = ReplicateSummary.FromRows(journal!.Completed[r], model.Model.StateCount, model.Model.ReadoutCount);
+        var done = resumed;
+        if (resumed > 0) progress?.Invoke(done);
         Exception?[] failures = new Exception?[replicates];
-        Parallel.For(0, replicates, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount },
+        Parallel.For(resumed, replicates, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount },
             () => new HybridSimulator(model, solver, options),
             (r, _, engine) =>
             {
                 try
                 {
-                    runs[r] = engine.Simulate(parameters, initial, doses, times, seeds[r], snapshotTimes);
+                    var run = engine.Simulate(parameters, initial, doses, times, seeds[r], snapshotTimes);
+                    runs[r] = run;
+                    trajectories[r] = run.Trajectory;
+                    journal?.Add(r, ReplicateSummary.Rows(run.Trajectory));
                 }
                 catch (Exception e) when (e is SimulationException or InputException)
                 {
@@ -71,6 +91,6 @@ public static class AgentReplicates
             _ => { });
         if (failures.FirstOrDefault(f => f is not null) is { } first) throw first;
         var meanField = new Simulator(model.Model, solver, options).Simulate(parameters, initial, doses, times);
-        return new ReplicateSummary(meanField, runs);
+        return new ReplicateSummary(meanField, trajectories, runs);
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using CellTherapySim.Modeling;
 
 namespace CellTherapySim.Agents;
@@ -20,6 +21,8 @@ public sealed class DorsalHornLattice
     private readonly double[] _diffusion;
     private readonly double[][] _factors;
     private readonly double[] _factorRatio;
+    private readonly double[] _solved;
+    private readonly double[] _transposed;
 
     /// <summary>Creates a lattice of <paramref name="size"/>² sites <paramref name="spacing"/> µm apart, with one field per diffusion coefficient (µm²/day).</summary>
     public DorsalHornLattice(int size, double spacing, IReadOnlyList<double> diffusion)
@@ -35,9 +38,8 @@ public sealed class DorsalHornLattice
         _factors = diffusion.Select(_ => new double[2 * size]).ToArray();
         _factorRatio = diffusion.Select(_ => double.NaN).ToArray();
         _solved = new double[size * size];
+        _transposed = new double[size * size];
     }
-
-    private readonly double[] _solved;
 
     /// <summary>Sites per side.</summary>
     public int Size { get; }
@@ -79,8 +81,11 @@ public sealed class DorsalHornLattice
             if (r == 0) continue;
             var factors = _factors[f];
             if (r != _factorRatio[f]) { Factor(r, factors); _factorRatio[f] = r; }
-            SolveRows(Fields[f], r, factors);
-            SolveColumns(Fields[f], r, factors);
+            var u = Fields[f];
+            Transpose(u, _transposed); // x direction: the rows of u are the columns of its transpose
+            SolveColumns(_transposed, r, factors);
+            Transpose(_transposed, u);
+            SolveColumns(u, r, factors);
         }
     }
 
@@ -101,69 +106,64 @@ public sealed class DorsalHornLattice
         }
     }
 
-    /// <summary>Along each row (x direction): solves the line into the scratch copy, then applies its fluxes to u.</summary>
-    private void SolveRows(double[] u, double r, double[] factors)
-    {
-        var n = Size;
-        var y = _solved;
-        for (var row = 0; row < n; row++)
-        {
-            var o = row * n;
-            var d = u[o] * factors[0];
-            y[o] = d;
-            for (var j = 1; j < n; j++) y[o + j] = d = (u[o + j] + r * d) * factors[j];
-            for (var j = n - 2; j >= 0; j--) y[o + j] -= factors[n + j] * y[o + j + 1];
-            for (var j = 0; j < n - 1; j++)
-            {
-                var flux = r * (y[o + j + 1] - y[o + j]);
-                u[o + j] += flux;
-                u[o + j + 1] -= flux;
-            }
-        }
-    }
-
-    /// <summary>Along each column (y direction), sweeping whole rows at a time so memory is read in order; fluxes as for rows.</summary>
+    /// <summary>
+    /// Solves every column (y direction) at once, sweeping whole rows so that memory is read in order and the
+    /// independent columns fill SIMD lanes; the solution goes to the scratch copy and is applied to u as fluxes.
+    /// </summary>
     private void SolveColumns(double[] u, double r, double[] factors)
     {
         var n = Size;
         var y = _solved.AsSpan();
         var span = u.AsSpan();
-        var first = y[..n];
-        span[..n].CopyTo(first);
-        Scale(first, factors[0]);
-        for (var j = 1; j < n; j++)
+        Sweep(y[..n], span[..n], span[..n], 0, factors[0]);
+        for (var j = 1; j < n; j++) Sweep(y.Slice(j * n, n), span.Slice(j * n, n), y.Slice((j - 1) * n, n), r, factors[j]);
+        for (var j = n - 2; j >= 0; j--) Sweep(y.Slice(j * n, n), y.Slice(j * n, n), y.Slice((j + 1) * n, n), -factors[n + j], 1);
+        for (var j = 0; j < n - 1; j++) Exchange(span.Slice(j * n, n), span.Slice((j + 1) * n, n), y.Slice(j * n, n), y.Slice((j + 1) * n, n), r);
+    }
+
+    /// <summary>target = (source + a·other)·scale, element-wise (target may be source).</summary>
+    private static void Sweep(Span<double> target, ReadOnlySpan<double> source, ReadOnlySpan<double> other, double a, double scale)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && target.Length >= Vector<double>.Count)
         {
-            var current = y.Slice(j * n, n);
-            var source = span.Slice(j * n, n);
-            var above = y.Slice((j - 1) * n, n);
-            var pivot = factors[j];
-            for (var i = 0; i < n; i++) current[i] = (source[i] + r * above[i]) * pivot;
+            var va = new Vector<double>(a);
+            var vs = new Vector<double>(scale);
+            for (; i <= target.Length - Vector<double>.Count; i += Vector<double>.Count)
+                ((new Vector<double>(source[i..]) + va * new Vector<double>(other[i..])) * vs).CopyTo(target[i..]);
         }
-        for (var j = n - 2; j >= 0; j--)
+        for (; i < target.Length; i++) target[i] = (source[i] + a * other[i]) * scale;
+    }
+
+    /// <summary>Moves the flux r·(yLower − yUpper) from each lower site into the upper one.</summary>
+    private static void Exchange(Span<double> upper, Span<double> lower, ReadOnlySpan<double> yUpper, ReadOnlySpan<double> yLower, double r)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && upper.Length >= Vector<double>.Count)
         {
-            var current = y.Slice(j * n, n);
-            var below = y.Slice((j + 1) * n, n);
-            var c = factors[n + j];
-            for (var i = 0; i < n; i++) current[i] -= c * below[i];
-        }
-        for (var j = 0; j < n - 1; j++)
-        {
-            var upper = span.Slice(j * n, n);
-            var lower = span.Slice((j + 1) * n, n);
-            var yUpper = y.Slice(j * n, n);
-            var yLower = y.Slice((j + 1) * n, n);
-            for (var i = 0; i < n; i++)
+            var vr = new Vector<double>(r);
+            for (; i <= upper.Length - Vector<double>.Count; i += Vector<double>.Count)
             {
-                var flux = r * (yLower[i] - yUpper[i]);
-                upper[i] += flux;
-                lower[i] -= flux;
+                var flux = vr * (new Vector<double>(yLower[i..]) - new Vector<double>(yUpper[i..]));
+                (new Vector<double>(upper[i..]) + flux).CopyTo(upper[i..]);
+                (new Vector<double>(lower[i..]) - flux).CopyTo(lower[i..]);
             }
+        }
+        for (; i < upper.Length; i++)
+        {
+            var flux = r * (yLower[i] - yUpper[i]);
+            upper[i] += flux;
+            lower[i] -= flux;
         }
     }
 
-    private static void Scale(Span<double> values, double factor)
+    /// <summary>target = sourceᵀ for Size × Size row-major arrays.</summary>
+    private void Transpose(double[] source, double[] target)
     {
-        for (var i = 0; i < values.Length; i++) values[i] *= factor;
+        var n = Size;
+        for (var row = 0; row < n; row++)
+            for (var column = 0; column < n; column++)
+                target[column * n + row] = source[row * n + column];
     }
 
     /// <summary>

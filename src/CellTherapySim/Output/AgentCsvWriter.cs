@@ -46,12 +46,12 @@ public static class AgentCsvWriter
         var written = new List<string>();
         var index = Path.Combine(folder, SnapshotIndex);
         using var indexWriter = new StreamWriter(index);
-        var first = summary.Runs.SelectMany(r => r.Snapshots).FirstOrDefault();
+        var first = summary.Runs.SelectMany(r => r?.Snapshots ?? []).FirstOrDefault();
         indexWriter.WriteLine(string.Join(",", new[] { "replicate", "day", "activated_fraction" }
             .Concat((first?.FieldNames ?? []).Select(f => $"{f}_mean")).Append("site_cells").Append("file")));
         for (var r = 0; r < summary.Runs.Count; r++)
         {
-            foreach (var snapshot in summary.Runs[r].Snapshots)
+            foreach (var snapshot in summary.Runs[r]?.Snapshots ?? [])
             {
                 var name = $"lattice-r{r + 1}-day{Csv.Number(snapshot.Time)}.csv";
                 using (var writer = new StreamWriter(Path.Combine(folder, name))) WriteLattice(writer, snapshot);

@@ -12,6 +12,9 @@ public static class CohortFiles
     /// <summary>Per group, day and endpoint: statistics of the readings and the typical animal's prediction.</summary>
     public const string Summary = "summary.csv";
 
+    /// <summary>The results journal of a cohort run: each animal's noise-free readouts per day, written as animals finish.</summary>
+    public const string Predictions = "predictions.csv";
+
     /// <summary>Writes both files into <paramref name="folder"/> (created if needed) and returns the summaries.</summary>
     public static IReadOnlyList<SummaryStatistics> Write(string folder, Cohort cohort)
     {

@@ -16,6 +16,7 @@ namespace CellTherapySim.Populations;
 /// <param name="Solver">Integrator.</param>
 /// <param name="SolverOptions">Tolerances.</param>
 /// <param name="Agents">When set, each animal is simulated by the hybrid agent-based engine (its own cell fates and lattice) instead of the ODE.</param>
+/// <param name="Journal">When set, each animal's noise-free readouts are kept there as rows [day, endpoint values…], and animals already in it are not simulated again.</param>
 public sealed record CohortOptions(
     int? AnimalsPerGroup = null,
     int Seed = 1,
@@ -23,7 +24,8 @@ public sealed record CohortOptions(
     bool Noise = true,
     SolverKind Solver = SolverKind.Stiff,
     SolverOptions? SolverOptions = null,
-    AgentModel? Agents = null);
+    AgentModel? Agents = null,
+    IResultJournal? Journal = null);
 
 /// <summary>A simulated cohort: every animal's record as it would be observed, and each group's typical (noise-free) prediction.</summary>
 /// <param name="Animals">The animals in ID order (IDs 1..N, group by group).</param>
@@ -67,7 +69,10 @@ public static class CohortSimulator
         var agentSeeds = options.Agents is null ? null : Enumerable.Range(0, total).Select(_ => random.Next()).ToArray();
 
         var predictions = new double[total][];
-        AnimalLoop.Run(0, total, model, options.Solver, options.SolverOptions, options.Threads, (a, simulator) =>
+        var resumed = Math.Min(options.Journal?.Completed.Count ?? 0, total);
+        for (var a = 0; a < resumed; a++) predictions[a] = options.Journal!.Completed[a].SelectMany(row => row.Skip(1)).ToArray();
+        if (resumed > 0) progress?.Invoke(resumed);
+        AnimalLoop.Run(resumed, total, model, options.Solver, options.SolverOptions, options.Threads, (a, simulator) =>
         {
             var group = groups[groupOf[a]];
             try
@@ -77,12 +82,13 @@ public static class CohortSimulator
                     ? new HybridSimulator(agents, options.Solver, options.SolverOptions).Simulate(parameters[a], initial, group.Doses, days, agentSeeds![a]).Trajectory
                     : simulator.Simulate(parameters[a], initial, group.Doses, days);
                 predictions[a] = Readouts(trajectory, endpoints);
+                options.Journal?.Add(a, days.Select((day, d) => predictions[a].Skip(d * endpoints.Length).Take(endpoints.Length).Prepend(day).ToArray()).ToArray());
             }
             catch (SimulationException failure)
             {
                 throw new SimulationException($"{failure.Message} (virtual animal {a + 1}, group {group.Name})", failure);
             }
-        }, progress);
+        }, progress is null ? null : done => progress(resumed + done));
 
         var animals = new AnimalRecord[total];
         for (var a = 0; a < total; a++)

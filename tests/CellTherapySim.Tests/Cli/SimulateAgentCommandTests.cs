@@ -238,6 +238,55 @@ public sealed class SimulateAgentCommandTests : IDisposable
         Assert.Contains("steps of ≤ 0.02 day per replicate", accepted.Output);
     }
 
+    /// <summary>
+    /// An interrupted agent run (its journal cut after two of four replicates, mid-line) resumed with --resume gives the
+    /// same summary and journal, to the byte, as the uninterrupted run; other settings are refused.
+    /// </summary>
+    [Fact]
+    public void AnInterruptedAgentRunResumesToTheSameBytes()
+    {
+        string[] Args(string file, params string[] more) => ["simulate", "--engine", "agent", .. ShortRun, "--replicates", "4", "--out", Path.Combine(_directory, file), .. more];
+        Assert.Equal(0, RunCli(Args("full.csv")).ExitCode);
+        var journal = File.ReadAllLines(Path.Combine(_directory, "full.replicates.csv"));
+        Assert.Equal(2 + 4 * 11, journal.Length);
+        File.WriteAllText(Path.Combine(_directory, "part.replicates.csv"), string.Join("\n", journal.Take(2 + 2 * 11)) + "\n" + journal[2 + 2 * 11][..20]);
+
+        var resumed = RunCli(Args("part.csv", "--resume"));
+        Assert.Equal((0, ""), (resumed.ExitCode, resumed.Error));
+        Assert.Contains("Resumed: 2 replicates", resumed.Output);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_directory, "full.csv")), File.ReadAllBytes(Path.Combine(_directory, "part.csv")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_directory, "full.replicates.csv")), File.ReadAllBytes(Path.Combine(_directory, "part.replicates.csv")));
+
+        var other = RunBadInput(Args("part.csv", "--resume", "--seed", "2"));
+        Assert.Contains("part.replicates.csv:1:1: this results journal belongs to a different run", other);
+    }
+
+    /// <summary>An interrupted agent-based study resumes from DIR/predictions.csv to the same bytes.</summary>
+    [Fact]
+    public void AnInterruptedAgentStudyResumesToTheSameBytes()
+    {
+        var study = Path.Combine(RepositoryRoot(), "models", "studies", "cci-iv-day7.yaml");
+        string[] Args(string folder, params string[] more) => ["simulate", "--engine", "agent", "--study", study, "--animals-per-group", "2", "--out", Path.Combine(_directory, folder), .. more];
+        Assert.Equal(0, RunCli(Args("full")).ExitCode);
+        var journal = File.ReadAllLines(Path.Combine(_directory, "full", "predictions.csv"));
+        Directory.CreateDirectory(Path.Combine(_directory, "part"));
+        File.WriteAllLines(Path.Combine(_directory, "part", "predictions.csv"), journal.Take(2 + 3 * 9));
+
+        Assert.Equal(0, RunCli(Args("part", "--resume")).ExitCode);
+        foreach (var file in new[] { "observations.csv", "summary.csv", "predictions.csv" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_directory, "full", file)), File.ReadAllBytes(Path.Combine(_directory, "part", file)));
+    }
+
+    [Theory]
+    [InlineData("--resume needs --out", "--engine", "agent", "--resume")]
+    [InlineData("--resume a single ODE run", "--out", "OUT", "--resume")]
+    [InlineData("--resume with snapshots", "--engine", "agent", "--out", "OUT", "--snapshots", "SNAP", "--resume")]
+    public void ResumeIsRefusedWhereThereIsNothingToResume(string what, params string[] args)
+    {
+        var line = RunBadInput(["simulate", .. args.Select(a => a is "OUT" or "SNAP" ? Path.Combine(_directory, a) : a)]);
+        Assert.True(line.Contains("--resume"), $"{what}: {line}");
+    }
+
     [Fact]
     public void SimulateHelpListsTheAgentOptions()
     {
