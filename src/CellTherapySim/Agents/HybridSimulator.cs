@@ -275,7 +275,10 @@ public sealed class HybridSimulator
                 for (var f = 0; f < k; f++)
                     lattice[f][s] += h * _kinetics[f] / (1 - h * Math.Min(_kinetics[k + 1 + f], 0));
                 var rate = activated[s] == 0 ? _kinetics[k] : -_kinetics[k];
-                if (rate > 0 && _random.NextDouble() < -double.ExpM1(-rate * h))
+                if (rate <= 0) continue;
+                // Flip with probability 1 − e^(−rate·h); as that is below rate·h, most draws are decided without exp.
+                var u = _random.NextDouble();
+                if (u < rate * h && u < -double.ExpM1(-rate * h))
                 {
                     activated[s] ^= 1;
                     transitions++;
