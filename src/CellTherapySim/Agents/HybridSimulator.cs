@@ -108,7 +108,7 @@ public sealed class HybridSimulator
     /// output <paramref name="times"/>; <paramref name="seed"/> seeds every random draw; lattice snapshots are taken at
     /// <paramref name="snapshotTimes"/> (each within [0, last output time]).
     /// </summary>
-    /// <exception cref="InputException">The model's fixed agent step is too coarse for its fastest rate.</exception>
+    /// <exception cref="InputException">The model's fixed agent step is too coarse for its fastest rate, or a cell compartment does not start empty.</exception>
     /// <exception cref="SimulationException">A state became negative or not finite.</exception>
     public HybridRun Simulate(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double[] times, int seed,
         IReadOnlyList<double>? snapshotTimes = null)
@@ -186,7 +186,8 @@ public sealed class HybridSimulator
             for (var s = 0; s < _lattice.Sites; s++) _lattice.Activated[s] = _random.NextDouble() < activated ? (byte)1 : (byte)0;
             var c = section.Cells;
             if (initial[c.Blood] != 0 || initial[c.Lung] != 0 || initial[c.Csf] != 0 || initial[c.Site] != 0)
-                throw new ArgumentException("the agent engine starts without transplanted cells; give them as doses", nameof(initial));
+                throw new InputException(_model.Model.Definition.Source,
+                    $"agent: the cell compartments ({string.Join(", ", new[] { c.Blood, c.Lung, c.Csf, c.Site }.Select(i => _model.Model.Definition.States[i].Name))}) must start empty (initial values and injury presets 0); give transplanted cells as doses");
             UpdateMeans();
         }
 

@@ -320,6 +320,17 @@ public class HybridSimulatorTests(ITestOutputHelper output)
         Assert.Contains("step 0.1 day", error.Message);
     }
 
+    /// <summary>Transplanted cells enter as doses only: a cell compartment that does not start empty is bad input.</summary>
+    [Fact]
+    public void CellCompartmentsMustStartEmpty()
+    {
+        var engine = Engine(Definition.Agent! with { Lattice = new LatticeGeometry(8, 16) });
+        var initial = engine.Model.Model.InitialState("cci");
+        initial[S("L")] = 0.5;
+        var error = Assert.Throws<InputException>(() => engine.Simulate(engine.Model.Model.DefaultParameters(), initial, Doses, Days, 1));
+        Assert.Contains("agent: the cell compartments (B, L, Q, T) must start empty", error.Message);
+    }
+
     /// <summary>A model without an agent section cannot be compiled for the agent engine.</summary>
     [Fact]
     public void ModelWithoutAgentSectionIsRefused()
