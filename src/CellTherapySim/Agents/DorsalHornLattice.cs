@@ -57,11 +57,14 @@ public sealed class DorsalHornLattice
     public double[][] Fields { get; }
 
     /// <summary>Fraction of activated microglia.</summary>
-    public double ActivatedFraction()
+    public double ActivatedFraction() => Fraction(Activated);
+
+    /// <summary>Fraction of ones in per-site 0/1 <paramref name="activated"/> flags.</summary>
+    public static double Fraction(byte[] activated)
     {
         var count = 0;
-        foreach (var a in Activated) count += a;
-        return count / (double)Activated.Length;
+        foreach (var a in activated) count += a;
+        return count / (double)activated.Length;
     }
 
     /// <summary>The mean of field <paramref name="field"/> over the lattice.</summary>

@@ -16,7 +16,7 @@ namespace CellTherapySim.Agents;
 public sealed record LatticeSnapshot(double Time, int Size, double Spacing, byte[] Activated, IReadOnlyList<string> FieldNames, IReadOnlyList<double[]> Fields, int[] SiteCells)
 {
     /// <summary>Fraction of activated microglia.</summary>
-    public double ActivatedFraction => Activated.Sum(a => (double)a) / Activated.Length;
+    public double ActivatedFraction => DorsalHornLattice.Fraction(Activated);
 }
 
 /// <summary>Work done by one hybrid run.</summary>
