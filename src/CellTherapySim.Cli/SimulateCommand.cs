@@ -117,6 +117,7 @@ internal static class SimulateCommand
             var parameters = ParameterOverrides.Apply(definition, compiled.DefaultParameters(), parse.GetValue(set) ?? [], "--set");
             if (agentEngine)
             {
+                HybridSimulator.CheckCellCount(schedule, doseSource, "the doses");
                 var days = parse.GetValue(snapshotDays) is { } d ? TimeGrid.Parse(d, "--snapshot-days") : [timeGrid[^1]];
                 foreach (var late in days.Where(day => day > timeGrid[^1]))
                     throw new InputException("--snapshot-days", $"day {late.ToString(CultureInfo.InvariantCulture)} is after the last output day {timeGrid[^1].ToString(CultureInfo.InvariantCulture)}");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;
@@ -64,6 +65,9 @@ public sealed class HybridSimulator
     /// </summary>
     public const double MaxStepRateProduct = 0.1;
 
+    /// <summary>Most transplanted cells one run follows (17 bytes each: 850 MB); larger doses are for the ODE.</summary>
+    public const long MaxCells = 50_000_000;
+
     private readonly Simulator _meanField;
 
     /// <summary>Creates the engine for <paramref name="model"/>; <paramref name="solver"/> and <paramref name="options"/> solve the mean-field ODE.</summary>
@@ -108,7 +112,7 @@ public sealed class HybridSimulator
     /// output <paramref name="times"/>; <paramref name="seed"/> seeds every random draw; lattice snapshots are taken at
     /// <paramref name="snapshotTimes"/> (each within [0, last output time]).
     /// </summary>
-    /// <exception cref="InputException">The model's fixed agent step is too coarse for its fastest rate, or a cell compartment does not start empty.</exception>
+    /// <exception cref="InputException">The model's fixed agent step is too coarse for its fastest rate, a cell compartment does not start empty, or the doses exceed <see cref="MaxCells"/>.</exception>
     /// <exception cref="SimulationException">A state became negative or not finite.</exception>
     public HybridRun Simulate(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double[] times, int seed,
         IReadOnlyList<double>? snapshotTimes = null)
@@ -120,9 +124,19 @@ public sealed class HybridSimulator
         var snapshots = (snapshotTimes ?? []).Distinct().OrderBy(t => t).ToArray();
         if (snapshots.Any(t => t < 0 || t > end)) throw new ArgumentException($"snapshot times must lie within [0, {end}]", nameof(snapshotTimes));
         var ordered = doses.Where(d => d.Time <= end).OrderBy(d => d.Time).ToArray();
+        CheckCellCount(ordered, "agent engine", "the doses");
         var step = Step(parameters, initial, ordered, end);
         var run = new Run(this, parameters, initial, ordered, seed, Math.Max(end, step), step);
         return run.Execute(times, snapshots);
+    }
+
+    /// <summary>Refuses doses of more than <see cref="MaxCells"/> cells in all, naming <paramref name="source"/> and <paramref name="what"/>.</summary>
+    /// <exception cref="InputException">Too many cells.</exception>
+    public static void CheckCellCount(IEnumerable<Dose> doses, string source, string what)
+    {
+        var cells = doses.Sum(d => Math.Round(d.Cells));
+        if (cells > MaxCells)
+            throw new InputException(source, $"{what} give {cells.ToString("0.##e0", CultureInfo.InvariantCulture)} cells; the agent engine follows every cell and takes at most {MaxCells.ToString("0.##e0", CultureInfo.InvariantCulture)} per animal (17 bytes each); use the ODE engine for larger doses");
     }
 
     /// <summary>The step: the model's fixed agent step (checked against the fastest rate) or the automatic one.</summary>

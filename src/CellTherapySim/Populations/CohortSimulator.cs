@@ -64,6 +64,8 @@ public static class CohortSimulator
         var endpoints = design.Endpoints.Select(e => study.Model.Endpoint(e) ?? throw new InputException(study.Source, $"unknown endpoint '{e}'")).ToArray();
         var days = design.ReadoutDays.ToArray();
 
+        if (options.Agents is not null)
+            foreach (var group in groups) HybridSimulator.CheckCellCount(group.Doses, study.Source, $"the doses of group '{group.Name}'");
         var random = new Xoshiro256StarStar(options.Seed);
         var parameters = new ParameterSampler(typical, study.Variability, study.Source).SampleAnimals(total, random);
         var agentSeeds = options.Agents is null ? null : Enumerable.Range(0, total).Select(_ => random.Next()).ToArray();

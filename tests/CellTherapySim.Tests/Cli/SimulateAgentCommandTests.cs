@@ -175,6 +175,7 @@ public sealed class SimulateAgentCommandTests : IDisposable
     [InlineData("--engine agent --snapshot-days 7", "--snapshot-days", "needs --snapshots")]
     [InlineData("--engine agent --snapshots DIR --snapshot-days 99", "--snapshot-days", "day 99 is after the last output day 15")]
     [InlineData("--engine agent --snapshots DIR --snapshot-days 7,x", "--snapshot-days", "'x'")]
+    [InlineData("--engine agent --dose 7:iv:1e9", "--dose", "the doses give 1e9 cells; the agent engine follows every cell and takes at most 5e7 per animal")]
     public void SimulateRejectsBadAgentOptions(string arguments, string option, string problem)
     {
         var args = arguments.Split(' ').Select(a => a == "DIR" ? Path.Combine(_directory, "snapshots") : a).ToArray();
