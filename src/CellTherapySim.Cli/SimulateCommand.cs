@@ -27,7 +27,7 @@ internal static class SimulateCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var times = new Option<string?>("--times") { Description = "Output days: start:stop:step or a comma list (0,1,3,7). Default: the model's scenario (0:15:1).", HelpName = "TIMES" };
-        var output = new Option<string?>("--out") { Description = "One animal: write the trajectory as CSV (time, every state, every readout). With --study: a folder for observations.csv and summary.csv.", HelpName = "FILE|DIR" };
+        var output = new Option<string?>("--out") { Description = "One animal: write the trajectory as CSV (time, every state, every readout); with --engine agent, per state and readout the ODE value, replicate mean and 5%/95% quantiles, and every replicate in FILE.replicates.csv. With --study: a folder for observations.csv, summary.csv and predictions.csv.", HelpName = "FILE|DIR" };
         var set = CommonOptions.Set();
         var animals = new Option<int?>("--animals-per-group")
         {
@@ -40,7 +40,7 @@ internal static class SimulateCommand
         var noNoise = new Option<bool>("--no-noise") { Description = "With --study: exact model values (no residual error, no rounding); cutoffs still censor." };
         var engine = new Option<string>("--engine")
         {
-            Description = "ode (the mean-field ODE) or agent (hybrid agent-based engine: every transplanted cell an agent, microglia on a dorsal-horn lattice; needs the model's agent section). Default: ode.",
+            Description = "ode (the mean-field ODE) or agent (hybrid agent-based engine: every transplanted cell an agent, microglia on a dorsal-horn lattice; needs the model's agent section).",
             HelpName = "ode|agent",
             DefaultValueFactory = _ => "ode",
             CustomParser = result =>
@@ -53,7 +53,7 @@ internal static class SimulateCommand
         };
         var replicates = new Option<int>("--replicates")
         {
-            Description = "With --engine agent: independent stochastic runs of the animal; the CSV gives the ODE value, the replicate mean and 5%/95% quantiles. Default: 10.",
+            Description = "With --engine agent: independent stochastic runs of the animal; the CSV gives the ODE value, the replicate mean and 5%/95% quantiles.",
             HelpName = "R",
             DefaultValueFactory = _ => 10,
             CustomParser = result => CommonOptions.PositiveInteger(result, "--replicates"),
