@@ -67,29 +67,14 @@ public static class AgentReplicates
         var trajectories = new Trajectory[replicates];
         var resumed = Math.Min(journal?.Completed.Count ?? 0, replicates);
         for (var r = 0; r < resumed; r++) trajectories[r] = ReplicateSummary.FromRows(journal!.Completed[r], model.Model.StateCount, model.Model.ReadoutCount);
-        var done = resumed;
-        if (resumed > 0) progress?.Invoke(done);
-        Exception?[] failures = new Exception?[replicates];
-        Parallel.For(resumed, replicates, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount },
-            () => new HybridSimulator(model, solver, options),
-            (r, _, engine) =>
-            {
-                try
-                {
-                    var run = engine.Simulate(parameters, initial, doses, times, seeds[r], snapshotTimes);
-                    runs[r] = run;
-                    trajectories[r] = run.Trajectory;
-                    journal?.Add(r, ReplicateSummary.Rows(run.Trajectory));
-                }
-                catch (Exception e) when (e is SimulationException or InputException)
-                {
-                    failures[r] = e;
-                }
-                progress?.Invoke(Interlocked.Increment(ref done));
-                return engine;
-            },
-            _ => { });
-        if (failures.FirstOrDefault(f => f is not null) is { } first) throw first;
+        if (resumed > 0) progress?.Invoke(resumed);
+        AnimalLoop.Run(resumed, replicates, () => new HybridSimulator(model, solver, options), threads, (r, engine) =>
+        {
+            var run = engine.Simulate(parameters, initial, doses, times, seeds[r], snapshotTimes);
+            runs[r] = run;
+            trajectories[r] = run.Trajectory;
+            journal?.Add(r, ReplicateSummary.Rows(run.Trajectory));
+        }, progress is null ? null : done => progress(resumed + done));
         var meanField = new Simulator(model.Model, solver, options).Simulate(parameters, initial, doses, times);
         return new ReplicateSummary(meanField, trajectories, runs);
     }

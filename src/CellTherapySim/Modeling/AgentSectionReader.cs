@@ -60,10 +60,7 @@ internal static class AgentSectionReader
         var map = yaml.Mapping(node, $"{what} (size, spacing, unit)");
         foreach (var _ in yaml.Entries(map, what, LatticeKeys)) { }
 
-        var unitNode = yaml.Required(map, "unit", what);
-        var unit = yaml.Text(unitNode, $"the unit of {what}");
-        if (!LengthUnits.Contains(unit))
-            throw yaml.Error(unitNode, $"the unit of {what} is '{unit}'; expected um (or µm): the spacing is in micrometres and unit conversions are not supported");
+        RequireUnit(yaml, map, what, LengthUnits, "um (or µm): the spacing is in micrometres and unit conversions are not supported");
 
         var sizeNode = yaml.Required(map, "size", what);
         var size = yaml.Number(sizeNode, $"the size of {what}");
@@ -81,6 +78,14 @@ internal static class AgentSectionReader
             throw yaml.Error(spacingNode, $"{what}: the lattice would span {Num(extent)} µm ({size} sites × {Num(spacing)} µm); a rat lumbar cord is about 3–4 mm wide; limit {AgentSection.MaxExtent} µm");
 
         return new LatticeGeometry((int)size, spacing);
+    }
+
+    /// <summary>Checks that <paramref name="map"/>'s required `unit` is one of <paramref name="allowed"/>.</summary>
+    private static void RequireUnit(YamlNodes yaml, YamlMappingNode map, string what, IReadOnlyCollection<string> allowed, string expected)
+    {
+        var unitNode = yaml.Required(map, "unit", what);
+        var unit = yaml.Text(unitNode, $"the unit of {what}");
+        if (!allowed.Contains(unit)) throw yaml.Error(unitNode, $"the unit of {what} is '{unit}'; expected {expected}");
     }
 
     private static CellCompartments ReadCells(YamlNodes yaml, YamlNode node, List<StateDefinition> states, List<RouteDefinition> routes, Dictionary<int, string> roles)
@@ -116,10 +121,7 @@ internal static class AgentSectionReader
             var entry = yaml.Mapping(value, $"{fieldWhat} (diffusion, unit, description)");
             foreach (var _ in yaml.Entries(entry, fieldWhat, FieldKeys)) { }
 
-            var unitNode = yaml.Required(entry, "unit", fieldWhat);
-            var unit = yaml.Text(unitNode, $"the unit of {fieldWhat}");
-            if (!DiffusionUnits.Contains(unit))
-                throw yaml.Error(unitNode, $"the unit of {fieldWhat} is '{unit}'; expected um^2/day (or µm²/day): unit conversions are not supported");
+            RequireUnit(yaml, entry, fieldWhat, DiffusionUnits, "um^2/day (or µm²/day): unit conversions are not supported");
 
             var diffusionNode = yaml.Required(entry, "diffusion", fieldWhat);
             var diffusion = yaml.Number(diffusionNode, $"the diffusion of {fieldWhat}");

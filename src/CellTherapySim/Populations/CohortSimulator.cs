@@ -74,16 +74,24 @@ public static class CohortSimulator
         var resumed = Math.Min(options.Journal?.Completed.Count ?? 0, total);
         for (var a = 0; a < resumed; a++) predictions[a] = options.Journal!.Completed[a].SelectMany(row => row.Skip(1)).ToArray();
         if (resumed > 0) progress?.Invoke(resumed);
-        AnimalLoop.Run(resumed, total, model, options.Solver, options.SolverOptions, options.Threads, (a, simulator) =>
+        // One engine per worker thread: the ODE, or the hybrid agent engine seeded per animal.
+        Func<Func<int, StudyGroup, Trajectory>> createEngine = options.Agents is { } agents
+            ? () =>
+            {
+                var engine = new HybridSimulator(agents, options.Solver, options.SolverOptions);
+                return (a, group) => engine.Simulate(parameters[a], model.InitialState(group.Injury), group.Doses, days, agentSeeds![a]).Trajectory;
+            }
+            : () =>
+            {
+                var simulator = new Simulator(model, options.Solver, options.SolverOptions);
+                return (a, group) => simulator.Simulate(parameters[a], model.InitialState(group.Injury), group.Doses, days);
+            };
+        AnimalLoop.Run(resumed, total, createEngine, options.Threads, (a, simulate) =>
         {
             var group = groups[groupOf[a]];
             try
             {
-                var initial = model.InitialState(group.Injury);
-                var trajectory = options.Agents is { } agents
-                    ? new HybridSimulator(agents, options.Solver, options.SolverOptions).Simulate(parameters[a], initial, group.Doses, days, agentSeeds![a]).Trajectory
-                    : simulator.Simulate(parameters[a], initial, group.Doses, days);
-                predictions[a] = Readouts(trajectory, endpoints);
+                predictions[a] = Readouts(simulate(a, group), endpoints);
                 options.Journal?.Add(a, days.Select((day, d) => predictions[a].Skip(d * endpoints.Length).Take(endpoints.Length).Prepend(day).ToArray()).ToArray());
             }
             catch (SimulationException failure)
