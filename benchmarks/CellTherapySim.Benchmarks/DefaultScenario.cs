@@ -15,7 +15,7 @@ public static class DefaultScenario
     public static readonly double[] Days = Enumerable.Range(0, 16).Select(d => (double)d).ToArray();
 
     /// <summary>1,000,000 cells IV right after the day-7 reading.</summary>
-    public static readonly Dose[] Doses = [new Dose(7, "iv", 1e6)];
+    public static readonly Dose[] Doses = [Dose.Cells(7, "iv", 1e6)];
 
     /// <summary>The benchmark's tolerances: rtol 1e-6, atol 1e-9.</summary>
     public static readonly SolverOptions Options = new(RelativeTolerance: 1e-6, AbsoluteTolerance: 1e-9);

@@ -24,7 +24,7 @@ internal static class CheckCommand
     private static void Print(IAnsiConsole console, CompiledModel compiled)
     {
         var m = compiled.Definition;
-        console.MarkupLineInterpolated($"[bold]{m.Name}[/] ({m.Source}): OK — {m.States.Count} states, {m.Parameters.Count} parameters, {m.Intermediates.Count} intermediates, {m.Readouts.Count} readouts, {m.Routes.Count} routes, {m.Injuries.Count} injury presets, {m.Endpoints.Count} endpoints.");
+        console.MarkupLineInterpolated($"[bold]{m.Name}[/] ({m.Source}): OK — {m.States.Count} states, {m.Parameters.Count} parameters, {m.Intermediates.Count} intermediates, {m.Readouts.Count} readouts, {m.Products.Count} products ({m.Products.Sum(x => x.Routes.Count)} routes), {m.Injuries.Count} injury presets, {m.Endpoints.Count} endpoints.");
 
         Section(console, "States", ["name", "initial", "unit", "description"],
             m.States.Select(s => new[] { s.Name, Num(s.Initial), s.Unit, s.Description }));
@@ -34,8 +34,8 @@ internal static class CheckCommand
             m.Intermediates.Select(i => new[] { i.Name, i.Text }));
         Section(console, "Readouts", ["name", "unit", "expression", "description"],
             m.Readouts.Select(r => new[] { r.Name, r.Unit, r.Text, r.Description }));
-        Section(console, "Routes", ["name", "target", "amount per cell", "description"],
-            m.Routes.Select(r => new[] { r.Name, r.TargetName, Num(r.Scale), r.Description }));
+        Section(console, "Products", ["product", "dose unit", "route", "target", "scale (model amount per dose unit)", "description"],
+            m.Products.SelectMany(p => p.Routes.Select(r => new[] { p.Name, p.Unit.Symbol, r.Name, r.TargetName, r.ScaleText, r.Description })));
         Section(console, "Injury presets", ["name", "initial values", "description"],
             m.Injuries.Select(i => new[] { i.Name, string.Join(", ", i.InitialValues.Select(v => $"{m.States[v.State].Name} = {Num(v.Value)}")), i.Description }));
         Section(console, "Endpoints", ["name", "readout", "unit", "cutoffs", "residual error"],

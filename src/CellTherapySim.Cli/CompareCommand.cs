@@ -65,7 +65,7 @@ internal sealed class CompareCommand
             ReliefThresholds.Parse(parse.GetValue(_thresholds) ?? [], design.Endpoints, "--threshold"),
             Solver: solverKind, SolverOptions: solverOptions);
         var compiled = CompiledModel.Compile(design.Model);
-        var typical = ParameterOverrides.Apply(design.Model, compiled.DefaultParameters(), parse.GetValue(_set) ?? [], "--set");
+        var typical = ParameterOverrides.Apply(design.Model, design.Model.WithBodyWeight(compiled.DefaultParameters(), design.BodyWeight), parse.GetValue(_set) ?? [], "--set");
         var simulations = design.References.Count + design.Regimens.Count;
         var result = Progress.Run(_console, $"Simulating {options.Animals:N0} animals, {simulations} simulations each", options.Animals,
             report => RegimenComparison.Compare(design, compiled, typical, options, report));
@@ -120,7 +120,7 @@ internal sealed class CompareCommand
         console.MarkupLineInterpolated($"[bold]{name}[/]: {result.Options.Animals:N0} virtual animals, seed {result.Options.Seed}.");
         console.MarkupLine("Relief = the endpoint under a regimen minus untreated, in the same animal; each cell is the mean and [[5%, 95%]] across animals.");
         foreach (var regimen in design.Regimens)
-            console.MarkupLineInterpolated($"  [bold]{regimen.Name}[/]: {(regimen.Injury.Length > 0 ? regimen.Injury : "no injury preset")}, {Regimen.Describe(regimen.Doses)}; vs {Reference(design.ReferenceOf(regimen))}");
+            console.MarkupLineInterpolated($"  [bold]{regimen.Name}[/]: {(regimen.Injury.Length > 0 ? regimen.Injury : "no injury preset")}, {Regimen.Describe(regimen.Doses, design.Model)}; vs {Reference(design.ReferenceOf(regimen))}");
         console.WriteLine();
         var shown = ShownReadoutDays(design);
         foreach (var threshold in result.Thresholds)

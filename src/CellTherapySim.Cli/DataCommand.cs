@@ -47,7 +47,8 @@ internal static class DataCommand
         var design = derived.Design;
         console.MarkupLineInterpolated($"[bold]{data.Source}[/]: individual animals — {Count(animals.Count, "animal")} in {Count(design.Groups.Count, "group")}, {Count(animals.Sum(a => a.Observations.Count), "reading")}, {Count(animals.Sum(a => a.Doses.Count), "dose")}.");
         PrintIgnored(console, data);
-        PrintGroups(console, design.Groups, derived);
+        PrintGroups(console, model, design.Groups, derived);
+        PrintProductsAndWeights(console, model, animals);
         PrintDaysAndEndpoints(console, model, design.ReadoutDays, design.Endpoints);
 
         var counts = DesignDerivation.CountReadings(animals);
@@ -78,7 +79,7 @@ internal static class DataCommand
             console.MarkupLineInterpolated($"Groups: {string.Join(", ", groups)} (injuries and regimens: give the study's observations file with --design).");
         else
         {
-            PrintGroups(console, groups.Select(g => derived.Design.Groups.First(d => d.Name == g)), derived);
+            PrintGroups(console, model, groups.Select(g => derived.Design.Groups.First(d => d.Name == g)), derived);
             var absent = derived.Design.Groups.Select(g => g.Name).Except(groups).ToList();
             if (absent.Count > 0) console.MarkupLineInterpolated($"Groups of the design without summary rows: {string.Join(", ", absent)}.");
         }
@@ -87,13 +88,24 @@ internal static class DataCommand
         PrintByDay(console, "Animals (N) per day", GroupEndpointPairs(groups, endpoints), days, cells);
     }
 
+    /// <summary>The products dosed (with their routes and dose counts) and the animals' body weights, when the data give them.</summary>
+    private static void PrintProductsAndWeights(IAnsiConsole console, ModelDefinition model, IReadOnlyList<AnimalRecord> animals)
+    {
+        var doses = animals.SelectMany(a => a.Doses).ToList();
+        if (doses.Count > 0)
+            console.MarkupLineInterpolated($"Products: {string.Join("; ", doses.GroupBy(d => d.Product).Select(p => $"{p.Key} ({model.Product(p.Key)!.Unit.Symbol}; {string.Join(", ", p.Select(d => d.Route).Distinct())}): {Count(p.Count(), "dose")}"))}.");
+        var weights = animals.Where(a => a.BodyWeight is not null).Select(a => a.BodyWeight!.Value).ToList();
+        if (weights.Count > 0)
+            console.MarkupLineInterpolated($"Body weights (WT): {Count(weights.Count, "animal")}, {weights.Min().ToString("0.###", CultureInfo.InvariantCulture)}–{weights.Max().ToString("0.###", CultureInfo.InvariantCulture)} kg; the others weigh the model's BW.");
+    }
+
     private static void PrintIgnored(IAnsiConsole console, StudyDataFile data)
     {
         if (data.IgnoredColumns.Count > 0)
             console.MarkupLineInterpolated($"Ignored columns: {string.Join(", ", data.IgnoredColumns)} (not part of the format).");
     }
 
-    private static void PrintGroups(IAnsiConsole console, IEnumerable<StudyGroup> groups, DerivedDesign derived)
+    private static void PrintGroups(IAnsiConsole console, ModelDefinition model, IEnumerable<StudyGroup> groups, DerivedDesign derived)
     {
         var table = new Table().Border(TableBorder.Simple).Title("Groups");
         table.AddColumns("group", "injury", "regimen");
@@ -102,8 +114,8 @@ internal static class DataCommand
         foreach (var group in groups)
         {
             var regimen = mixed.Contains(group.Name)
-                ? string.Join("\n", derived.RegimensOf(group.Name).Select(r => $"{Regimen.Describe(r.Doses)} — {Animals(r.AnimalIds)}"))
-                : Regimen.Describe(group.Doses);
+                ? string.Join("\n", derived.RegimensOf(group.Name).Select(r => $"{Regimen.Describe(r.Doses, model)} — {Animals(r.AnimalIds)}"))
+                : Regimen.Describe(group.Doses, model);
             table.AddRow(Cells(group.Name, group.Injury, regimen, Num(group.Animals)));
         }
         console.Write(table);

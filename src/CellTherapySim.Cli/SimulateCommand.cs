@@ -22,8 +22,8 @@ internal static class SimulateCommand
         var injury = new Option<string?>("--injury") { Description = "Injury preset of the model (cci, sham). Default: the model's scenario.", HelpName = "NAME" };
         var doses = new Option<string[]>("--dose")
         {
-            Description = "Bolus DAY:ROUTE:CELLS, e.g. 7:iv:1e6 (repeat for a schedule; 'none' for no dose). A dose on an output day is given right after that output. Default: the model's scenario.",
-            HelpName = "DAY:ROUTE:CELLS",
+            Description = "Bolus DAY:ROUTE:PRODUCT:AMOUNT with the unit on the amount, e.g. 7:it:ev:100ug, 7:iv:cells:1e6, 0:ip:nac:150mg/kg; repeated FIRST-LAST/EVERY:ROUTE:PRODUCT:AMOUNT, e.g. 0-14/1:ip:nac:150mg/kg (daily, days 0-14); for cells also DAY:ROUTE:CELLS, e.g. 7:iv:1e6. Repeat the option for a schedule; 'none' for no dose. A dose on an output day is given right after that output. Default: the model's scenario.",
+            HelpName = "DAY:ROUTE:PRODUCT:AMOUNT",
             AllowMultipleArgumentsPerToken = false,
         };
         var times = new Option<string?>("--times") { Description = "Output days: start:stop:step or a comma list (0,1,3,7). Default: the model's scenario (0:15:1).", HelpName = "TIMES" };
@@ -110,7 +110,7 @@ internal static class SimulateCommand
             var (doseTexts, doseSource) = parse.GetValue(doses) is { Length: > 0 } given ? (given, "--dose") : (scenario.Doses.ToArray(), $"{definition.Source} (scenario)");
             var schedule = doseTexts.Length == 1 && doseTexts[0] == "none"
                 ? []
-                : doseTexts.Select(d => Dose.Parse(d, definition, doseSource)).ToList();
+                : doseTexts.SelectMany(d => Dose.Parse(d, definition, doseSource)).OrderBy(d => d.Time).ToList();
             var timeGrid = parse.GetValue(times) is { } t ? TimeGrid.Parse(t, "--times") : TimeGrid.Parse(scenario.Times, $"{definition.Source} (scenario)");
 
             var compiled = CompiledModel.Compile(definition);
@@ -126,7 +126,7 @@ internal static class SimulateCommand
                     ? OpenJournal(Path.ChangeExtension(file, null) + ".replicates.csv", parse.GetValue(resume),
                         definition.States.Select(x => x.Name).Concat(definition.Readouts.Select(r => r.Name)).ToList(), timeGrid.Length,
                         ["agent", ModelLoader.Text(definition), string.Join(",", parameters.Select(Csv.Number)), injuryName,
-                         Regimen.Describe(schedule), string.Join(",", timeGrid.Select(Csv.Number)), $"{parse.GetValue(seed)}", solverText])
+                         Regimen.Describe(schedule, definition), string.Join(",", timeGrid.Select(Csv.Number)), $"{parse.GetValue(seed)}", solverText])
                     : null;
                 var run = new AgentRunSettings(parse.GetValue(replicates), parse.GetValue(seed), parse.GetValue(threads),
                     parse.GetValue(snapshots) is null ? null : days, solverKind, solverOptions, journal);
@@ -190,7 +190,7 @@ internal static class SimulateCommand
         }
 
         var section = agents.Section;
-        console.MarkupLineInterpolated($"[bold]{definition.Name}[/] (agent engine, {run.Replicates} replicates, seed {run.Seed}): injury {injury}; {Regimen.Describe(schedule)}; lattice {section.Lattice.Size}×{section.Lattice.Size} sites, {section.Lattice.Spacing.ToString(CultureInfo.InvariantCulture)} µm apart");
+        console.MarkupLineInterpolated($"[bold]{definition.Name}[/] (agent engine, {run.Replicates} replicates, seed {run.Seed}): injury {injury}; {Regimen.Describe(schedule, definition)}; lattice {section.Lattice.Size}×{section.Lattice.Size} sites, {section.Lattice.Spacing.ToString(CultureInfo.InvariantCulture)} µm apart");
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn(new TableColumn("day").RightAligned());
         var columns = new List<int>();
@@ -222,7 +222,7 @@ internal static class SimulateCommand
 
     private static void RunStudy(IAnsiConsole console, Study study, CompiledModel compiled, string[] assignments, CohortOptions options, string? folder)
     {
-        var typical = ParameterOverrides.Apply(study.Model, compiled.DefaultParameters(), assignments, "--set");
+        var typical = ParameterOverrides.Apply(study.Model, study.TypicalParameters(compiled.DefaultParameters()), assignments, "--set");
         var total = study.Design.Groups.Sum(g => options.AnimalsPerGroup ?? g.Animals);
         var cohort = Progress.Run(console, $"Simulating {total:N0} animals", total,
             report => CohortSimulator.Simulate(study, compiled, typical, options, report));
@@ -245,7 +245,7 @@ internal static class SimulateCommand
         foreach (var group in cohort.Study.Design.Groups)
         {
             var table = new Table().Border(TableBorder.Simple)
-                .Title($"{group.Name}: {group.Injury}, {Regimen.Describe(group.Doses)}, n = {group.Animals}");
+                .Title($"{group.Name}: {group.Injury}, {Regimen.Describe(group.Doses, study.Model)}, n = {group.Animals}");
             table.AddColumn(new TableColumn("day").RightAligned());
             foreach (var endpoint in study.Design.Endpoints)
             {
@@ -289,7 +289,7 @@ internal static class SimulateCommand
 
     private static void PrintTable(IAnsiConsole console, ModelDefinition definition, string injury, IReadOnlyList<Dose> schedule, Trajectory trajectory)
     {
-        console.MarkupLineInterpolated($"[bold]{definition.Name}[/]: injury {injury}; {Regimen.Describe(schedule)}");
+        console.MarkupLineInterpolated($"[bold]{definition.Name}[/]: injury {injury}; {Regimen.Describe(schedule, definition)}");
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn(new TableColumn("day").RightAligned());
         foreach (var readout in definition.Readouts)

@@ -1,6 +1,7 @@
 using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
 using CellTherapySim.Modeling.Expressions;
+using CellTherapySim.Simulation;
 
 namespace CellTherapySim.Agents;
 
@@ -39,13 +40,13 @@ public sealed class AgentModel
     /// <summary>Well-mixed states: neither a cell compartment, a field nor the microglia state (e.g. D, A, Z).</summary>
     public int[] GlobalStates { get; }
 
-    /// <summary>Model amount per cell (the routes' common scale, e.g. 1e-6 for amounts in millions of cells).</summary>
+    /// <summary>Model amount per cell (the cell routes' common scale, e.g. 1e-6 for amounts in millions of cells).</summary>
     public double CellScale { get; }
 
     /// <summary>Where cells of <paramref name="route"/> enter: blood or CSF (the route's target state).</summary>
     public CellLocation Entry(string route)
     {
-        var target = Model.Definition.Route(route)?.TargetState ?? throw new ArgumentException($"unknown route '{route}'", nameof(route));
+        var target = Model.Definition.DoseRoute(Dose.CellsProduct, route).Route?.TargetState ?? throw new ArgumentException($"unknown cell route '{route}'", nameof(route));
         return target == Section.Cells.Csf ? CellLocation.Csf : CellLocation.Blood;
     }
 
@@ -82,7 +83,7 @@ public sealed class AgentModel
         var cells = section.Cells;
         var special = new HashSet<int>(fields) { m, cells.Blood, cells.Lung, cells.Csf, cells.Site };
         var globals = Enumerable.Range(0, definition.States.Count).Where(s => !special.Contains(s)).ToArray();
-        var scale = definition.Routes.Count > 0 ? definition.Routes[0].Scale : 1;
+        var scale = ((Number)definition.Product(Dose.CellsProduct)!.Routes[0].Scale).Value;
         return new AgentModel(model, section, local, globals, scale);
     }
 }

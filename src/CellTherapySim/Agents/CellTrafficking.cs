@@ -158,12 +158,13 @@ public sealed class CellTrafficking
         var ordered = doses.OrderBy(d => d.Time).ToArray();
         foreach (var d in ordered)
         {
-            if (!(d.Cells >= 0) || !double.IsFinite(d.Cells) || !(d.Time >= 0)) throw new ArgumentException($"invalid dose {d}", nameof(doses));
+            if (d.Product != Dose.CellsProduct) throw new ArgumentException($"dose {d} is not of cells; only cells are trafficked", nameof(doses));
+            if (!(d.Amount >= 0) || !double.IsFinite(d.Amount) || !(d.Time >= 0)) throw new ArgumentException($"invalid dose {d}", nameof(doses));
             if (d.Route is not ("iv" or "it")) throw new ArgumentException($"unknown route '{d.Route}'; expected iv or it", nameof(doses));
         }
         var boundaries = times.Concat(ordered.Select(d => d.Time)).Concat(Injury.Times).Where(t => t >= 0 && t <= times[^1])
             .Prepend(0).Distinct().OrderBy(t => t).ToArray();
-        var total = ordered.Sum(d => (long)Math.Round(d.Cells));
+        var total = ordered.Sum(d => (long)Math.Round(d.Amount));
         var population = new CellPopulation(Rates, total, Math.Max(boundaries[^1], 1e-9), Math.Max(boundaries[^1], 1e-9) / boundaries.Length);
         var random = new Xoshiro256StarStar(seed, false);
 
@@ -179,7 +180,7 @@ public sealed class CellTrafficking
                 nextTime++;
             }
             for (; nextDose < ordered.Length && ordered[nextDose].Time == a; nextDose++)
-                population.Give(ordered[nextDose].Route == "it" ? CellLocation.Csf : CellLocation.Blood, (long)Math.Round(ordered[nextDose].Cells), random);
+                population.Give(ordered[nextDose].Route == "it" ? CellLocation.Csf : CellLocation.Blood, (long)Math.Round(ordered[nextDose].Amount), random);
             if (e + 1 < boundaries.Length) population.Advance(boundaries[e + 1], Injury.Value(a), Injury.Value(boundaries[e + 1]), random);
         }
         return new TraffickingResult((double[])times.Clone(), counts, population.Events, population.RejectedCandidates);

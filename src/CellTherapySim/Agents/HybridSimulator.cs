@@ -130,11 +130,11 @@ public sealed class HybridSimulator
         return run.Execute(times, snapshots);
     }
 
-    /// <summary>Refuses doses of more than <see cref="MaxCells"/> cells in all, naming <paramref name="source"/> and <paramref name="what"/>.</summary>
+    /// <summary>Refuses doses of more than <see cref="MaxCells"/> cells in all (other products do not count), naming <paramref name="source"/> and <paramref name="what"/>.</summary>
     /// <exception cref="InputException">Too many cells.</exception>
     public static void CheckCellCount(IEnumerable<Dose> doses, string source, string what)
     {
-        var cells = doses.Sum(d => Math.Round(d.Cells));
+        var cells = doses.Where(d => d.Product == Dose.CellsProduct).Sum(d => Math.Round(d.Amount));
         if (cells > MaxCells)
             throw new InputException(source, $"{what} give {cells.ToString("0.##e0", CultureInfo.InvariantCulture)} cells; the agent engine follows every cell and takes at most {MaxCells.ToString("0.##e0", CultureInfo.InvariantCulture)} per animal (17 bytes each); use the ODE engine for larger doses");
     }
@@ -170,6 +170,7 @@ public sealed class HybridSimulator
         private readonly double[] _derivative;
         private readonly double[] _jacobian;
         private readonly double[] _dfdt;
+        private readonly double[] _scales;
         private int _steps;
         private double _largestStep;
         private long _transitions;
@@ -186,7 +187,8 @@ public sealed class HybridSimulator
             _lattice = new DorsalHornLattice(section.Lattice.Size, section.Lattice.Spacing, section.Fields.Select(f => f.Diffusion).ToList());
             _weights = DorsalHornLattice.AfferentWeights(section.Lattice.Size, section.Afferents);
             var placement = new SitePlacement(section.Placement == CellPlacement.Uniform ? Enumerable.Repeat(1.0, _lattice.Sites).ToArray() : _weights);
-            var capacity = doses.Sum(d => (long)Math.Round(d.Cells));
+            var capacity = doses.Where(d => d.Product == Dose.CellsProduct).Sum(d => (long)Math.Round(d.Amount));
+            _scales = _model.Model.DoseScaleValues(parameters);
             _cells = new CellPopulation(_model.Rates(parameters), capacity, horizon, step, placement);
             _mean = (double[])initial.Clone();
             _local = new double[n];
@@ -244,13 +246,30 @@ public sealed class HybridSimulator
                     snapshots.Add(Snapshot(boundary));
                     nextSnapshot++;
                 }
-                for (; nextDose < _doses.Length && _doses[nextDose].Time == boundary; nextDose++)
-                    _cells.Give(_model.Entry(_doses[nextDose].Route), (long)Math.Round(_doses[nextDose].Cells), _random);
+                for (; nextDose < _doses.Length && _doses[nextDose].Time == boundary; nextDose++) Give(_doses[nextDose]);
                 UpdateMeans();
             }
             var statistics = new SolverStatistics(_steps, 0, 0, 0, 0);
             return new HybridRun(new Trajectory((double[])times.Clone(), states, readouts, n, nr, statistics), snapshots,
                 new AgentStatistics(_steps, _largestStep, (long)_steps * _lattice.Sites, _cells.Events, _transitions));
+        }
+
+        /// <summary>
+        /// Gives a dose: cells as agents into blood or CSF; another product's model amount into its well-mixed target state,
+        /// or uniformly onto every site of a field it targets.
+        /// </summary>
+        private void Give(Dose dose)
+        {
+            if (dose.Product == Dose.CellsProduct)
+            {
+                _cells.Give(_model.Entry(dose.Route), (long)Math.Round(dose.Amount), _random);
+                return;
+            }
+            var route = _model.Model.Definition.DoseRoute(dose.Product, dose.Route).Route!;
+            var amount = dose.Amount * _scales[route.Index];
+            var field = Array.IndexOf(_model.FieldStates, route.TargetState);
+            if (field < 0) _mean[route.TargetState] += amount;
+            else for (var s = 0; s < _lattice.Sites; s++) _lattice.Fields[field][s] += amount;
         }
 
         /// <summary>One step of length <paramref name="h"/> from <paramref name="t"/>.</summary>

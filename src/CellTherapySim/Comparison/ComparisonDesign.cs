@@ -20,6 +20,7 @@ public sealed record UntreatedReference(string Name, string Injury, bool Synthes
 /// </summary>
 /// <param name="Name">The study's name, or the model's for command-line regimens.</param>
 /// <param name="Source">The study file or option the design comes from, for messages.</param>
+/// <param name="BodyWeight">The study's body weight (kg), or null for the model's.</param>
 public sealed record ComparisonDesign(
     string Name,
     string Source,
@@ -28,7 +29,8 @@ public sealed record ComparisonDesign(
     IReadOnlyList<UntreatedReference> References,
     IReadOnlyList<double> ReadoutDays,
     IReadOnlyList<string> Endpoints,
-    BetweenAnimalVariability Variability)
+    BetweenAnimalVariability Variability,
+    double? BodyWeight = null)
 {
     /// <summary>
     /// A study's design: every group with doses is a regimen; the reference of an injury is the study's first group
@@ -46,7 +48,7 @@ public sealed record ComparisonDesign(
                 ? new UntreatedReference(untreated.Name, injury, false)
                 : Synthesise(injury)).ToList();
         return Checked(new ComparisonDesign(study.Name, study.Source, study.Model, regimens, references,
-            study.Design.ReadoutDays, study.Design.Endpoints, study.Variability));
+            study.Design.ReadoutDays, study.Design.Endpoints, study.Variability, study.BodyWeight));
     }
 
     /// <summary>

@@ -12,8 +12,10 @@ namespace CellTherapySim.Compilation;
 public sealed class CompiledModel
 {
     private CompiledModel(ModelDefinition definition, ModelFunction rhs, ModelFunctionPair jacobian, ModelFunction parameterJacobian,
-        ModelFunction readouts, ModelFunctionPair readoutGradients)
+        ModelFunction readouts, ModelFunctionPair readoutGradients, ModelFunction doseScales, IReadOnlySet<int> doseScaleParameters)
     {
+        _doseScales = doseScales;
+        DoseScaleParameters = doseScaleParameters;
         Definition = definition;
         RightHandSide = rhs;
         Jacobian = jacobian;
@@ -49,6 +51,19 @@ public sealed class CompiledModel
     /// <summary>∂r/∂x into first (nr×n) and ∂r/∂p into second (nr×np).</summary>
     public ModelFunctionPair ReadoutGradients { get; }
 
+    private readonly ModelFunction _doseScales;
+
+    /// <summary>The scale of every product route at the parameters <paramref name="parameters"/>, indexed by <see cref="ProductRoute.Index"/> (a fresh array).</summary>
+    public double[] DoseScaleValues(double[] parameters)
+    {
+        var result = new double[Definition.Products.Sum(p => p.Routes.Count)];
+        _doseScales(0, [], parameters, result);
+        return result;
+    }
+
+    /// <summary>The parameters that some dose scale uses (indices), e.g. body weight and bioavailability.</summary>
+    public IReadOnlySet<int> DoseScaleParameters { get; }
+
     private readonly ConcurrentDictionary<string, SensitivityEquations> _sensitivities = new();
 
     /// <summary>The compiled forward sensitivity equations for the free parameters <paramref name="free"/> (compiled once per set, then shared).</summary>
@@ -76,6 +91,7 @@ public sealed class CompiledModel
         var derive = new Differentiator(intermediates);
         var f = definition.Equations;
         var r = definition.Readouts.Select(o => o.Expression).ToList();
+        var scales = definition.Products.SelectMany(p => p.Routes).OrderBy(route => route.Index).Select(route => route.Scale).ToList();
         int n = definition.States.Count, np = definition.Parameters.Count;
 
         List<Expr> Matrix(IReadOnlyList<Expr> rows, SymbolKind kind, int columns) =>
@@ -87,6 +103,8 @@ public sealed class CompiledModel
             compiler.Compile(Matrix(f, SymbolKind.State, n), f.Select(e => derive.Derivative(e, SymbolKind.Time, 0)).ToList()),
             compiler.Compile(Matrix(f, SymbolKind.Parameter, np)),
             compiler.Compile(r),
-            compiler.Compile(Matrix(r, SymbolKind.State, n), Matrix(r, SymbolKind.Parameter, np)));
+            compiler.Compile(Matrix(r, SymbolKind.State, n), Matrix(r, SymbolKind.Parameter, np)),
+            compiler.Compile(scales),
+            Enumerable.Range(0, np).Where(k => scales.Any(e => derive.Derivative(e, SymbolKind.Parameter, k) is not Number { Value: 0 })).ToHashSet());
     }
 }

@@ -4,9 +4,10 @@ using CellTherapySim.Studies;
 
 namespace CellTherapySim.Inference;
 
-/// <summary>A simulation the likelihood needs: an injury, a regimen and the output days (increasing).</summary>
-/// <param name="Animal">The animal it belongs to (random effects), or -1 when shared by every animal with this injury and regimen.</param>
-public sealed record FitScenario(string Injury, IReadOnlyList<Dose> Doses, double[] Times, int Animal);
+/// <summary>A simulation the likelihood needs: an injury, a regimen, the output days (increasing) and the body weight.</summary>
+/// <param name="Animal">The animal it belongs to (random effects), or -1 when shared by every animal with this injury, regimen and body weight.</param>
+/// <param name="BodyWeight">The animals' body weight (kg, the data's WT), or null for the model's (or --set) value.</param>
+public sealed record FitScenario(string Injury, IReadOnlyList<Dose> Doses, double[] Times, int Animal, double? BodyWeight = null);
 
 /// <summary>One reading: scenario, index of its day in the scenario's times, endpoint (index into the model's endpoints), value and censoring.</summary>
 public readonly record struct FitReading(int Scenario, int Time, int Endpoint, double Value, Censoring Censoring);
@@ -34,23 +35,23 @@ public sealed record FitData(
     /// <exception cref="InputException">No readings, or every reading censored.</exception>
     public static FitData FromAnimals(string source, IReadOnlyList<AnimalRecord> animals, ModelDefinition model, bool perAnimal)
     {
-        var scenarioKeys = new List<(string Injury, IReadOnlyList<Dose> Doses, int Animal)>();
+        var scenarioKeys = new List<(string Injury, IReadOnlyList<Dose> Doses, int Animal, double? BodyWeight)>();
         var times = new List<SortedSet<double>>();
         var scenarioOfAnimal = new int[animals.Count];
         for (var a = 0; a < animals.Count; a++)
         {
             var animal = animals[a];
-            var index = perAnimal ? -1 : scenarioKeys.FindIndex(k => k.Injury == animal.Injury && k.Doses.SequenceEqual(animal.Doses));
+            var index = perAnimal ? -1 : scenarioKeys.FindIndex(k => k.Injury == animal.Injury && k.BodyWeight == animal.BodyWeight && k.Doses.SequenceEqual(animal.Doses));
             if (index < 0)
             {
-                scenarioKeys.Add((animal.Injury, animal.Doses, perAnimal ? a : -1));
+                scenarioKeys.Add((animal.Injury, animal.Doses, perAnimal ? a : -1, animal.BodyWeight));
                 times.Add([]);
                 index = scenarioKeys.Count - 1;
             }
             scenarioOfAnimal[a] = index;
             foreach (var o in animal.Observations) times[index].Add(o.Time);
         }
-        var scenarios = scenarioKeys.Select((k, i) => new FitScenario(k.Injury, k.Doses, times[i].ToArray(), k.Animal)).ToList();
+        var scenarios = scenarioKeys.Select((k, i) => new FitScenario(k.Injury, k.Doses, times[i].ToArray(), k.Animal, k.BodyWeight)).ToList();
         var readings = new List<FitReading>();
         for (var a = 0; a < animals.Count; a++)
         {

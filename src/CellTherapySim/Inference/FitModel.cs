@@ -37,6 +37,9 @@ public sealed class FitModel
             return index >= 0 ? index : throw new InputException(source, $"'{name}' is not a parameter of model '{model.Name}'; expected one of {string.Join(", ", model.Parameters.Select(p => p.Name))}");
         }).ToArray();
         if (Free.Distinct().Count() != Free.Length) throw new InputException(source, "a free parameter is listed twice");
+        foreach (var f in Free.Where(compiled.DoseScaleParameters.Contains))
+            throw new InputException(source, $"'{model.Parameters[f].Name}' scales doses (a product route's scale uses it), so it cannot be fitted: a dose scale is fixed during a fit; set it with --set instead");
+        _bodyWeight = model.ParameterIndex(Modeling.ModelFileReader.BodyWeightParameter);
 
         var random = settings.RandomEffects ?? [];
         RandomEffects = random.Select(name =>
@@ -72,6 +75,14 @@ public sealed class FitModel
         Names = names
             .Concat(RandomEffects.SelectMany(r => data.AnimalNames.Select(a => $"eta_{model.Parameters[Free[r]].Name}.{a}")))
             .ToArray();
+    }
+
+    private readonly int _bodyWeight;
+
+    /// <summary>Sets the body weight in <paramref name="parameters"/> to <paramref name="scenario"/>'s (the data's WT), or back to the base value.</summary>
+    public void SetBodyWeight(double[] parameters, FitScenario scenario)
+    {
+        if (_bodyWeight >= 0) parameters[_bodyWeight] = scenario.BodyWeight ?? BaseParameters[_bodyWeight];
     }
 
     /// <summary>The compiled model.</summary>

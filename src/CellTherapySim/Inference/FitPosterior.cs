@@ -75,6 +75,7 @@ public sealed class FitPosterior : ILogDensity
         {
             var scenario = fit.Data.Scenarios[s];
             Individualize(q, scenario.Animal, animals);
+            fit.SetBodyWeight(_parameters, scenario);
             SensitivityTrajectory trajectory;
             try
             {

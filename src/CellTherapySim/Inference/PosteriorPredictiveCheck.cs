@@ -51,7 +51,9 @@ public static class PosteriorPredictiveCheck
                 var animals = randomEffects ? indices.Max(i => cells[i].N) : 1;
                 for (var a = 0; a < animals; a++)
                 {
-                    var trajectory = simulator.Simulate(Parameters(fit, draw, rng), fit.Compiled.InitialState(scenario.Injury), scenario.Doses, scenario.Times);
+                    var parameters = Parameters(fit, draw, rng);
+                    fit.SetBodyWeight(parameters, scenario);
+                    var trajectory = simulator.Simulate(parameters, fit.Compiled.InitialState(scenario.Injury), scenario.Doses, scenario.Times);
                     foreach (var i in indices)
                     {
                         var cell = cells[i];

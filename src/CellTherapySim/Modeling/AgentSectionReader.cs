@@ -1,4 +1,5 @@
 using System.Globalization;
+using CellTherapySim.Modeling.Expressions;
 using YamlDotNet.RepresentationModel;
 
 namespace CellTherapySim.Modeling;
@@ -19,7 +20,7 @@ internal static class AgentSectionReader
     private static readonly string[] DiffusionUnits = ["um^2/day", "µm²/day"];
 
     /// <summary>The `agent` section of <paramref name="root"/>, or null when there is none.</summary>
-    public static AgentSection? Read(YamlNodes yaml, YamlMappingNode root, List<StateDefinition> states, List<RouteDefinition> routes)
+    public static AgentSection? Read(YamlNodes yaml, YamlMappingNode root, List<StateDefinition> states, List<ProductDefinition> products)
     {
         if (YamlNodes.Optional(root, "agent") is not { } node) return null;
         var map = yaml.Mapping(node, $"{What} (lattice, microglia, cells, fields, afferents, placement, step, description)");
@@ -29,8 +30,10 @@ internal static class AgentSectionReader
 
         // Each state plays at most one part; a clash is reported at the later of the two in file order.
         var roles = new Dictionary<int, string>();
-        var cells = ReadCells(yaml, yaml.Required(map, "cells", What), states, routes, roles);
+        var cellsNode = yaml.Required(map, "cells", What);
+        var cells = ReadCells(yaml, cellsNode, states, products, roles);
         var microglia = Claim(yaml, yaml.Required(map, "microglia", What), $"{What} microglia", "the microglia state", states, roles);
+        CheckOtherProducts(yaml, cellsNode, states, products, [cells.Blood, cells.Lung, cells.Csf, cells.Site, microglia]);
         var fields = ReadFields(yaml, yaml.Required(map, "fields", What), states, roles);
         var afferents = ReadAfferents(yaml, yaml.Required(map, "afferents", What), states, roles);
 
@@ -88,7 +91,7 @@ internal static class AgentSectionReader
         if (!allowed.Contains(unit)) throw yaml.Error(unitNode, $"the unit of {what} is '{unit}'; expected {expected}");
     }
 
-    private static CellCompartments ReadCells(YamlNodes yaml, YamlNode node, List<StateDefinition> states, List<RouteDefinition> routes, Dictionary<int, string> roles)
+    private static CellCompartments ReadCells(YamlNodes yaml, YamlNode node, List<StateDefinition> states, List<ProductDefinition> products, Dictionary<int, string> roles)
     {
         var what = $"{What} cells";
         var map = yaml.Mapping(node, $"{what} (blood, lung, csf, site)");
@@ -97,16 +100,31 @@ internal static class AgentSectionReader
             key => key,
             key => Claim(yaml, yaml.Required(map, key, what), $"{what} {key}", $"the {key} compartment", states, roles));
 
-        // The engine injects each dosed cell as one agent into blood or CSF.
+        // The engine injects each dosed cell (product 'cells') as one agent into blood or CSF.
         var (blood, csf) = (index["blood"], index["csf"]);
+        var product = products.FirstOrDefault(p => p.Name == Simulation.Dose.CellsProduct)
+            ?? throw yaml.Error(node, $"the agent engine follows the doses of product '{Simulation.Dose.CellsProduct}' as agents, but the model has no such product (products: {string.Join(", ", products.Select(p => p.Name))})");
+        var routes = product.Routes;
         foreach (var route in routes)
+        {
             if (route.TargetState != blood && route.TargetState != csf)
-                throw yaml.Error(node, $"route '{route.Name}' targets '{route.TargetName}', but the agent engine injects cells only into the blood ('{states[blood].Name}') or csf ('{states[csf].Name}') state of {what}");
+                throw yaml.Error(node, $"route '{route.Name}' of product '{product.Name}' targets '{route.TargetName}', but the agent engine injects cells only into the blood ('{states[blood].Name}') or csf ('{states[csf].Name}') state of {what}");
+            if (route.Scale is not Number { Value: > 0 })
+                throw yaml.Error(node, $"route '{route.Name}' of product '{product.Name}' has the scale '{route.ScaleText}'; the agent engine needs a constant model amount per cell");
+        }
         foreach (var route in routes.Skip(1))
-            if (route.Scale != routes[0].Scale)
-                throw yaml.Error(node, $"routes '{routes[0].Name}' (scale {Num(routes[0].Scale)}) and '{route.Name}' (scale {Num(route.Scale)}) have different scales; the agent engine needs one cell to be the same model amount on every route");
+            if (((Number)route.Scale).Value != ((Number)routes[0].Scale).Value)
+                throw yaml.Error(node, $"routes '{routes[0].Name}' (scale {routes[0].ScaleText}) and '{route.Name}' (scale {route.ScaleText}) of product '{product.Name}' have different scales; the agent engine needs one cell to be the same model amount on every route");
 
         return new CellCompartments(blood, index["lung"], csf, index["site"]);
+    }
+
+    /// <summary>Products other than cells stay well-mixed (or uniform on a field): none may dose a cell compartment or the microglia.</summary>
+    private static void CheckOtherProducts(YamlNodes yaml, YamlNode node, List<StateDefinition> states, List<ProductDefinition> products, int[] agentStates)
+    {
+        foreach (var product in products.Where(p => p.Name != Simulation.Dose.CellsProduct))
+            foreach (var route in product.Routes.Where(r => agentStates.Contains(r.TargetState)))
+                throw yaml.Error(node, $"route '{route.Name}' of product '{product.Name}' targets '{states[route.TargetState].Name}', which the agent engine follows as agents (cells or microglia); only product '{Simulation.Dose.CellsProduct}' may dose it");
     }
 
     private static List<LatticeField> ReadFields(YamlNodes yaml, YamlNode node, List<StateDefinition> states, Dictionary<int, string> roles)

@@ -13,7 +13,7 @@ public sealed record ModelDefinition(
     IReadOnlyList<IntermediateDefinition> Intermediates,
     IReadOnlyList<Expr> Equations,
     IReadOnlyList<ReadoutDefinition> Readouts,
-    IReadOnlyList<RouteDefinition> Routes,
+    IReadOnlyList<ProductDefinition> Products,
     IReadOnlyList<InjuryPreset> Injuries,
     IReadOnlyList<EndpointDefinition> Endpoints,
     BetweenAnimalVariability Variability,
@@ -29,8 +29,31 @@ public sealed record ModelDefinition(
     /// <summary>The named endpoint, or null.</summary>
     public EndpointDefinition? Endpoint(string name) => Endpoints.FirstOrDefault(e => e.Name == name);
 
-    /// <summary>The named route, or null.</summary>
-    public RouteDefinition? Route(string name) => Routes.FirstOrDefault(r => r.Name == name);
+    /// <summary>A copy of <paramref name="parameters"/> with the body-weight parameter set to <paramref name="bodyWeight"/> (kg) when given.</summary>
+    public double[] WithBodyWeight(double[] parameters, double? bodyWeight)
+    {
+        var result = (double[])parameters.Clone();
+        if (bodyWeight is { } bw) result[ParameterIndex(ModelFileReader.BodyWeightParameter)] = bw;
+        return result;
+    }
+
+    /// <summary>The named product, or null.</summary>
+    public ProductDefinition? Product(string name) => Products.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>
+    /// The route <paramref name="route"/> of product <paramref name="product"/>, or the reason there is none (an unknown
+    /// product, naming the model's products; a route the product is not given by, naming its routes).
+    /// </summary>
+    public (ProductRoute? Route, string? Problem) DoseRoute(string product, string route)
+    {
+        if (Product(product) is not { } p)
+            return (null, Products.Count == 0
+                ? $"unknown product '{product}'; model '{Name}' defines no products"
+                : $"unknown product '{product}'; expected one of {string.Join(", ", Products.Select(x => x.Name))}");
+        return p.Route(route) is { } r
+            ? (r, null)
+            : (null, $"product '{product}' is not given by route '{route}'; its routes are {string.Join(", ", p.Routes.Select(x => x.Name))}");
+    }
 
     /// <summary>The named injury preset, or null.</summary>
     public InjuryPreset? Injury(string name) => Injuries.FirstOrDefault(i => i.Name == name);
@@ -54,8 +77,19 @@ public sealed record IntermediateDefinition(string Name, Expr Expression, string
 /// <summary>A quantity computed from states and parameters and reported (and possibly measured).</summary>
 public sealed record ReadoutDefinition(string Name, Expr Expression, string Text, string Unit, string Description);
 
-/// <summary>A delivery route: a dose of N cells adds N·Scale to the target state.</summary>
-public sealed record RouteDefinition(string Name, int TargetState, string TargetName, double Scale, string Description);
+/// <summary>Something that can be dosed (cells, EVs, a drug): the unit its doses are written in and the routes it is given by.</summary>
+public sealed record ProductDefinition(string Name, string Description, DoseUnit Unit, IReadOnlyList<ProductRoute> Routes)
+{
+    /// <summary>The named route, or null.</summary>
+    public ProductRoute? Route(string name) => Routes.FirstOrDefault(r => r.Name == name);
+}
+
+/// <summary>
+/// A route of a product: a dose of amount a (in the product's unit) adds a·scale(θ) to the target state; the scale is
+/// an expression in the model's parameters (e.g. 1e-6 per cell, BW*F_ip for a drug in mg/kg).
+/// </summary>
+/// <param name="Index">Position of this route among all products' routes (the index of its compiled scale).</param>
+public sealed record ProductRoute(string Name, int TargetState, string TargetName, Expr Scale, string ScaleText, string Description, int Index);
 
 /// <summary>An injury preset: initial values that replace the states' defaults.</summary>
 public sealed record InjuryPreset(string Name, string Description, IReadOnlyList<(int State, double Value)> InitialValues);

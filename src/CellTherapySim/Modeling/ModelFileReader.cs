@@ -11,11 +11,12 @@ namespace CellTherapySim.Modeling;
 /// </summary>
 public static partial class ModelFileReader
 {
-    private static readonly string[] TopKeys = ["name", "version", "description", "time_unit", "parameters", "states", "injuries", "intermediates", "equations", "readouts", "routes", "endpoints", "variability", "correlations", "scenario", "agent"];
+    private static readonly string[] TopKeys = ["name", "version", "description", "time_unit", "parameters", "states", "injuries", "intermediates", "equations", "readouts", "products", "routes", "endpoints", "variability", "correlations", "scenario", "agent"];
     private static readonly string[] ParameterKeys = ["value", "unit", "description", "prior", "fitted", "source"];
     private static readonly string[] StateKeys = ["initial", "unit", "description"];
     private static readonly string[] InjuryKeys = ["description", "initial"];
     private static readonly string[] ReadoutKeys = ["expression", "unit", "description"];
+    private static readonly string[] ProductKeys = ["description", "unit", "routes"];
     private static readonly string[] RouteKeys = ["target", "scale", "description"];
     private static readonly string[] EndpointKeys = ["readout", "unit", "lower_cutoff", "upper_cutoff", "error"];
     private static readonly string[] ErrorKeys = ["model", "sd", "unit", "prior"];
@@ -49,17 +50,19 @@ public static partial class ModelFileReader
         var symbols = SymbolTable(parameters, states, intermediates.Select(i => i.Name).ToList());
         var equations = ReadEquations(yaml, equationMap, stateMap, states, symbols);
         var readouts = ReadReadouts(yaml, root, symbols);
-        var routes = ReadRoutes(yaml, root, states);
+        var products = ReadProducts(yaml, root, parameters, states);
         var injuries = ReadInjuries(yaml, root, states);
         var endpoints = ReadEndpoints(yaml, root, readouts);
-        var scenario = ReadScenario(yaml, root, injuries, routes);
+        var scenario = ReadScenario(yaml, root, injuries);
         var variability = BetweenAnimalVariability.Read(yaml, root, parameters) ?? BetweenAnimalVariability.None;
-        var agent = AgentSectionReader.Read(yaml, root, states, routes);
+        var agent = AgentSectionReader.Read(yaml, root, states, products);
 
-        return new ModelDefinition(
+        var definition = new ModelDefinition(
             YamlNodes.Optional(root, "name") is { } n ? yaml.Text(n, "'name'") : Path.GetFileNameWithoutExtension(file),
             YamlNodes.Optional(root, "description") is { } d ? yaml.Text(d, "'description'") : "",
-            file, parameters, states, intermediates, equations, readouts, routes, injuries, endpoints, variability, scenario, agent);
+            file, parameters, states, intermediates, equations, readouts, products, injuries, endpoints, variability, scenario, agent);
+        CheckScenarioDoses(yaml, root, definition);
+        return definition;
     }
 
     private static List<ParameterDefinition> ReadParameters(YamlNodes yaml, YamlMappingNode map)
@@ -245,26 +248,85 @@ public static partial class ModelFileReader
         return result;
     }
 
-    private static List<RouteDefinition> ReadRoutes(YamlNodes yaml, YamlMappingNode root, List<StateDefinition> states)
+    /// <summary>
+    /// The 'products' section (name: {description, unit, routes: {route: {target, scale, description}}}), or an older
+    /// file's 'routes' section (route: {target, scale}, doses in cells), read as the product 'cells'.
+    /// </summary>
+    private static List<ProductDefinition> ReadProducts(YamlNodes yaml, YamlMappingNode root, List<ParameterDefinition> parameters, List<StateDefinition> states)
     {
-        var result = new List<RouteDefinition>();
-        if (YamlNodes.Optional(root, "routes") is not { } node) return result;
-        foreach (var (name, _, value) in yaml.Entries(yaml.Mapping(node, "'routes'"), "'routes'"))
+        var productsNode = YamlNodes.Optional(root, "products");
+        var routesNode = YamlNodes.Optional(root, "routes");
+        if (productsNode is not null && routesNode is not null)
+            throw yaml.Error(routesNode, "the model has both 'products' and 'routes'; write the routes under a product in 'products' (an older file's 'routes' is the product 'cells')");
+        var result = new List<ProductDefinition>();
+        var index = 0;
+        if (routesNode is not null)
+        {
+            result.Add(new ProductDefinition(Dose.CellsProduct, "cells (an older model file's 'routes')", DoseUnit.Find("cells")!,
+                ReadProductRoutes(yaml, routesNode, "'routes'", null, parameters, states, ref index)));
+            return result;
+        }
+        if (productsNode is null) return result;
+        foreach (var (name, keyNode, value) in yaml.Entries(yaml.Mapping(productsNode, "'products'"), "'products'"))
+        {
+            var what = $"product '{name}'";
+            if (!IdentifierPattern().IsMatch(name)) throw yaml.Error(keyNode, $"'{name}' is not a valid product name; expected a letter or '_' followed by letters, digits or '_'");
+            var entry = yaml.Mapping(value, $"{what} (description, unit, routes)");
+            foreach (var _ in yaml.Entries(entry, what, ProductKeys)) { }
+            var unitNode = yaml.Required(entry, "unit", what);
+            var unitText = yaml.Text(unitNode, $"the dose unit of {what}");
+            var unit = DoseUnit.Find(unitText)
+                ?? throw yaml.Error(unitNode, $"'{unitText}' is not a dose unit; expected one of {string.Join(", ", DoseUnit.Symbols)}");
+            if (unit.PerBodyWeight && parameters.FindIndex(p => p.Name == BodyWeightParameter) is var bw && (bw < 0 || parameters[bw].Unit != "kg"))
+                throw yaml.Error(unitNode, $"{what} is dosed per kilogram of body weight ({unit.Symbol}) but the model has no body-weight parameter '{BodyWeightParameter}' in kg; add one (e.g. value 0.25, unit kg) and use it in the routes' scales");
+            var routes = ReadProductRoutes(yaml, yaml.Required(entry, "routes", what), $"the routes of {what}", unit.PerBodyWeight ? what : null, parameters, states, ref index);
+            result.Add(new ProductDefinition(name, OptionalText(yaml, entry, "description", what), unit, routes));
+        }
+        return result;
+    }
+
+    /// <summary>The body-weight parameter (kg) that per-kg doses scale with.</summary>
+    public const string BodyWeightParameter = "BW";
+
+    private static List<ProductRoute> ReadProductRoutes(YamlNodes yaml, YamlNode node, string owner, string? perKgProduct,
+        List<ParameterDefinition> parameters, List<StateDefinition> states, ref int index)
+    {
+        var symbols = new Dictionary<string, Symbol>(StringComparer.Ordinal);
+        for (var i = 0; i < parameters.Count; i++) symbols[parameters[i].Name] = new Symbol(parameters[i].Name, SymbolKind.Parameter, i);
+        var result = new List<ProductRoute>();
+        foreach (var (name, keyNode, value) in yaml.Entries(yaml.Mapping(node, owner), owner))
         {
             var what = $"route '{name}'";
+            if (!IdentifierPattern().IsMatch(name)) throw yaml.Error(keyNode, $"'{name}' is not a valid route name; expected a letter or '_' followed by letters, digits or '_'");
             var entry = yaml.Mapping(value, $"{what} (target, scale, description)");
             foreach (var _ in yaml.Entries(entry, what, RouteKeys)) { }
             var targetNode = yaml.Required(entry, "target", what);
             var target = yaml.Text(targetNode, $"the target of {what}");
-            var index = states.FindIndex(s => s.Name == target);
-            if (index < 0) throw yaml.Error(targetNode, $"{what} targets '{target}', which is not a state");
+            var state = states.FindIndex(s => s.Name == target);
+            if (state < 0) throw yaml.Error(targetNode, $"{what} targets '{target}', which is not a state; expected one of {string.Join(", ", states.Select(s => s.Name))}");
             var scaleNode = yaml.Required(entry, "scale", what);
-            var scale = yaml.Number(scaleNode, $"the scale of {what}");
-            if (scale <= 0) throw yaml.Error(scaleNode, $"the scale of {what} must be > 0 (model amount per cell)");
-            result.Add(new RouteDefinition(name, index, target, scale, OptionalText(yaml, entry, "description", what)));
+            var scalar = yaml.Scalar(scaleNode, $"the scale of {what}");
+            var (line, column) = YamlNodes.TextStart(scalar);
+            var scale = ExpressionParser.Parse(scalar.Value ?? "", yaml.File, line, column,
+                n => symbols.GetValueOrDefault(n) ?? throw yaml.Error(scaleNode, $"the scale of {what} uses '{n}', which is not a parameter; a scale is an expression in parameters and numbers"));
+            if (scale is Number { Value: <= 0 } constant)
+                throw yaml.Error(scaleNode, $"the scale of {what} must be > 0 (model amount per dose unit), not {constant.Value}");
+            if (perKgProduct is not null && !Uses(scale, parameters.FindIndex(p => p.Name == BodyWeightParameter)))
+                throw yaml.Error(scaleNode, $"{perKgProduct} is dosed per kilogram, so the scale of {what} must use the body weight '{BodyWeightParameter}' (e.g. {BodyWeightParameter}*F)");
+            result.Add(new ProductRoute(name, state, target, scale, scalar.Value ?? "", OptionalText(yaml, entry, "description", what), index++));
         }
+        if (result.Count == 0) throw yaml.Error(node, $"{owner} is empty; a product needs at least one route");
         return result;
     }
+
+    private static bool Uses(Expr expr, int parameter) => expr switch
+    {
+        Symbol { Kind: SymbolKind.Parameter } s => s.Index == parameter,
+        Negate n => Uses(n.Operand, parameter),
+        Binary b => Uses(b.Left, parameter) || Uses(b.Right, parameter),
+        Call c => c.Arguments.Any(a => Uses(a, parameter)),
+        _ => false,
+    };
 
     private static List<InjuryPreset> ReadInjuries(YamlNodes yaml, YamlMappingNode root, List<StateDefinition> states)
     {
@@ -324,7 +386,7 @@ public static partial class ModelFileReader
         return result;
     }
 
-    private static Scenario ReadScenario(YamlNodes yaml, YamlMappingNode root, List<InjuryPreset> injuries, List<RouteDefinition> routes)
+    private static Scenario ReadScenario(YamlNodes yaml, YamlMappingNode root, List<InjuryPreset> injuries)
     {
         if (YamlNodes.Optional(root, "scenario") is not { } node)
             return new Scenario("", injuries.Count > 0 ? injuries[0].Name : "", [], "0:15:1");
@@ -338,16 +400,9 @@ public static partial class ModelFileReader
             if (injuries.All(i => i.Name != injury))
                 throw yaml.Error(injuryNode, $"the scenario's injury '{injury}' is not an injury preset; expected one of {string.Join(", ", injuries.Select(i => i.Name))}");
         }
-        var doses = new List<string>();
-        if (YamlNodes.Optional(map, "doses") is { } dosesNode)
-        {
-            foreach (var doseNode in yaml.Sequence(dosesNode, "the scenario's doses"))
-            {
-                var dose = yaml.Text(doseNode, "a scenario dose (DAY:ROUTE:CELLS)");
-                CheckAt(yaml, doseNode, () => Dose.Parse(dose, routes, yaml.File));
-                doses.Add(dose);
-            }
-        }
+        var doses = YamlNodes.Optional(map, "doses") is { } dosesNode
+            ? yaml.Sequence(dosesNode, "the scenario's doses").Select(d => yaml.Text(d, "a scenario dose (DAY:ROUTE:PRODUCT:AMOUNT)")).ToList()
+            : [];
         var times = "0:15:1";
         if (YamlNodes.Optional(map, "times") is { } timesNode)
         {
@@ -355,6 +410,14 @@ public static partial class ModelFileReader
             CheckAt(yaml, timesNode, () => TimeGrid.Parse(times, yaml.File));
         }
         return new Scenario(OptionalText(yaml, map, "description", what), injury, doses, times);
+    }
+
+    /// <summary>Checks the scenario's doses against the model's products, locating a bad one at its node.</summary>
+    private static void CheckScenarioDoses(YamlNodes yaml, YamlMappingNode root, ModelDefinition model)
+    {
+        if (YamlNodes.Optional(root, "scenario") is not YamlMappingNode map || YamlNodes.Optional(map, "doses") is not YamlSequenceNode doses) return;
+        foreach (var doseNode in doses)
+            CheckAt(yaml, doseNode, () => Dose.Parse(yaml.Text(doseNode, "a scenario dose"), model, yaml.File));
     }
 
     /// <summary>Runs a check that reports problems without a position (the command-line parsers), locating them at <paramref name="node"/>.</summary>

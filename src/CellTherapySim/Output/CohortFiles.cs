@@ -21,8 +21,7 @@ public static class CohortFiles
         Directory.CreateDirectory(folder);
         using (var writer = new StreamWriter(Path.Combine(folder, Observations)))
         {
-            ObservationCsvWriter.WriteHeader(writer);
-            foreach (var animal in cohort.Animals) ObservationCsvWriter.Write(writer, animal);
+            ObservationCsvWriter.Write(writer, cohort.Animals);
         }
         var summaries = ObservationSummary.Summarize(cohort.Animals);
         using (var writer = new StreamWriter(Path.Combine(folder, Summary)))

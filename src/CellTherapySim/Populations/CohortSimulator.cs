@@ -58,6 +58,7 @@ public static class CohortSimulator
     public static Cohort Simulate(Study study, CompiledModel model, double[] typical, CohortOptions options, Action<int>? progress = null)
     {
         var design = study.Design;
+        var bodyWeight = study.Model.ParameterIndex(ModelFileReader.BodyWeightParameter);
         var groups = design.Groups.Select(g => g with { Animals = options.AnimalsPerGroup ?? g.Animals }).ToList();
         var total = groups.Sum(g => g.Animals);
         var groupOf = groups.SelectMany((g, i) => Enumerable.Repeat(i, g.Animals)).ToArray();
@@ -108,7 +109,9 @@ public static class CohortSimulator
             for (var d = 0; d < days.Length; d++)
                 for (var e = 0; e < endpoints.Length; e++)
                     observations.Add(Observe(days[d], endpoints[e], predictions[a][d * endpoints.Length + e], options.Noise ? random : null));
-            animals[a] = new AnimalRecord(a + 1, group.Name, group.Injury, group.Doses, observations);
+            // An animal's own body weight (a study's, or varying between animals) is recorded as the data's WT.
+            var weight = bodyWeight >= 0 && parameters[a][bodyWeight] != study.Model.Parameters[bodyWeight].Value ? parameters[a][bodyWeight] : (double?)null;
+            animals[a] = new AnimalRecord(a + 1, group.Name, group.Injury, group.Doses, observations, weight);
         }
 
         var typicalSimulator = new Simulator(model, options.Solver, options.SolverOptions);

@@ -6,8 +6,8 @@ namespace CellTherapySim.Simulation;
 
 /// <summary>
 /// Integration through bolus doses, shared by <see cref="Simulator"/> and <see cref="SensitivitySimulator"/>: the solver
-/// integrates to each dose time, the dose is added to its route's target state (an exact discontinuity; the first n
-/// components of the integrated vector are the model's states) and integration restarts. A dose at an output time is
+/// integrates to each dose time, the dose times its route's scale at the parameters is added to the route's target state
+/// (an exact discontinuity; the first n components of the integrated vector are the model's states) and integration restarts. A dose at an output time is
 /// given right after that output (the measured-before-dosing convention), and doses at or before the start right at it.
 /// </summary>
 internal static class DoseSchedule
@@ -21,10 +21,10 @@ internal static class DoseSchedule
     /// </summary>
     /// <exception cref="SimulationException">The solver failed; the message names the time, states and likely cause.</exception>
     public static SolverStatistics Integrate(CompiledModel model, IOdeSolver solver, IOdeSystem system, SolverOptions options,
-        IReadOnlyList<Dose> doses, double start, double[] y, double[] times, double[] output)
+        double[] parameters, IReadOnlyList<Dose> doses, double start, double[] y, double[] times, double[] output)
     {
         int dimension = system.Dimension, m = times.Length;
-        var events = DoseEvents(model, doses);
+        var events = DoseEvents(model, parameters, doses);
         var statistics = new SolverStatistics();
 
         var current = start;
@@ -53,13 +53,15 @@ internal static class DoseSchedule
         return statistics;
     }
 
-    private static List<DoseEvent> DoseEvents(CompiledModel model, IReadOnlyList<Dose> doses)
+    private static List<DoseEvent> DoseEvents(CompiledModel model, double[] parameters, IReadOnlyList<Dose> doses)
     {
         var events = new List<DoseEvent>(doses.Count);
+        if (doses.Count == 0) return events;
+        var scales = model.DoseScaleValues(parameters);
         foreach (var dose in doses)
         {
-            var route = model.Definition.Route(dose.Route) ?? throw new ArgumentException($"unknown route '{dose.Route}'", nameof(doses));
-            events.Add(new DoseEvent(dose.Time, route.TargetState, dose.Cells * route.Scale));
+            var route = model.Definition.DoseRoute(dose.Product, dose.Route).Route ?? throw new ArgumentException($"dose {dose}: {model.Definition.DoseRoute(dose.Product, dose.Route).Problem}", nameof(doses));
+            events.Add(new DoseEvent(dose.Time, route.TargetState, dose.Amount * scales[route.Index]));
         }
         events.Sort((a, b) => a.Time.CompareTo(b.Time));
         return events;

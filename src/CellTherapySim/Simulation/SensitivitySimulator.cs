@@ -6,7 +6,8 @@ namespace CellTherapySim.Simulation;
 /// <summary>
 /// Simulates a compiled model with its forward sensitivities to chosen free parameters θ_F: the states x, the readouts
 /// r and ∂x/∂θ_F, ∂r/∂θ_F at the output times, through bolus doses as <see cref="Simulator"/> does (initial states and
-/// dose amounts do not depend on θ, so a bolus changes x only and S = ∂x/∂θ is continuous).
+/// dose amounts do not depend on θ_F, so a bolus changes x only and S = ∂x/∂θ is continuous; a parameter in a dose scale,
+/// such as a body weight or bioavailability, cannot be free).
 /// </summary>
 /// <remarks>
 /// <para>S = ∂x/∂θ_F solves S' = J·S + ∂f/∂θ_F from S(t0) given (0 at day 0), J = ∂f/∂x. The augmented system
@@ -43,6 +44,9 @@ public sealed class SensitivitySimulator
                 throw new ArgumentException($"free parameter index {k} is out of range: the model has {model.ParameterCount} parameters", nameof(freeParameters));
         if (freeParameters.Distinct().Count() != freeParameters.Count)
             throw new ArgumentException("free parameter indices must be distinct", nameof(freeParameters));
+        foreach (var k in freeParameters)
+            if (model.DoseScaleParameters.Contains(k))
+                throw new ArgumentException($"'{model.Definition.Parameters[k].Name}' scales doses, so it cannot be free (a bolus would change its sensitivities)", nameof(freeParameters));
         Model = model;
         _free = freeParameters.ToArray();
         FreeParameters = Array.AsReadOnly(_free);
@@ -85,7 +89,7 @@ public sealed class SensitivitySimulator
         if (_output.Length < count * dimension) _output = new double[count * dimension];
         var output = _output;
         _system.Parameters = parameters;
-        var statistics = DoseSchedule.Integrate(Model, _solver, _system, _options, doses, start.Time, _z, times, output);
+        var statistics = DoseSchedule.Integrate(Model, _solver, _system, _options, parameters, doses, start.Time, _z, times, output);
 
         var (states, readouts) = (new double[count * n], new double[count * nr]);
         var (dStates, dReadouts) = (new double[count * n * nf], new double[count * nr * nf]);

@@ -14,7 +14,7 @@ public enum SolverKind
 
 /// <summary>
 /// Simulates a compiled model from day 0 through bolus doses: the solver integrates to each dose time, the dose is
-/// added to its route's target state (an exact discontinuity), and integration restarts. A dose at an output time
+/// times its route's scale added to the route's target state (an exact discontinuity), and integration restarts. A dose at an output time
 /// is given right after that output (the measured-before-dosing convention). One instance per thread.
 /// </summary>
 public sealed class Simulator
@@ -44,7 +44,7 @@ public sealed class Simulator
         var system = new ModelOdeSystem(Model, parameters);
         var y = (double[])initial.Clone();
         var states = new double[m * n];
-        var statistics = DoseSchedule.Integrate(Model, _solver, system, _options, doses, 0, y, times, states);
+        var statistics = DoseSchedule.Integrate(Model, _solver, system, _options, parameters, doses, 0, y, times, states);
 
         var readouts = new double[m * nr];
         var x = new double[n];

@@ -12,6 +12,8 @@ internal static class DataColumns
     public const string Evid = "EVID";
     public const string Amount = "AMT";
     public const string Route = "ROUTE";
+    public const string Product = "PRODUCT";
+    public const string Weight = "WT";
     public const string Endpoint = "DVID";
     public const string Value = "DV";
     public const string Cens = "CENS";

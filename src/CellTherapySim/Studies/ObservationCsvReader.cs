@@ -7,8 +7,9 @@ using static CellTherapySim.Studies.DataColumns;
 namespace CellTherapySim.Studies;
 
 /// <summary>
-/// Reads individual animals in the long format of the study data (ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS;
-/// models/data/README.md) and checks them against a model's injury presets, routes, endpoints and cutoffs.
+/// Reads individual animals in the long format of the study data (ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS, and
+/// optionally PRODUCT (absent or empty: cells; AMT in the product's dose unit) and WT (body weight, kg);
+/// models/data/README.md) and checks them against a model's injury presets, products, routes, endpoints and cutoffs.
 /// </summary>
 /// <remarks>
 /// Columns may come in any order; other columns are ignored. An animal's rows need not be contiguous but must be in
@@ -20,7 +21,10 @@ public static class ObservationCsvReader
     /// <summary>The columns of the format, in the order <see cref="Output.ObservationCsvWriter"/> writes them.</summary>
     public static IReadOnlyList<string> Columns { get; } = [Id, Group, Injury, Time, Evid, Amount, Route, Endpoint, Value, Cens];
 
-    /// <summary>The header line of the format.</summary>
+    /// <summary>The optional columns of the format: PRODUCT (absent or empty: cells) and WT (body weight, kg).</summary>
+    public static IReadOnlyList<string> OptionalColumns { get; } = [Product, Weight];
+
+    /// <summary>The header line of the format (its required columns).</summary>
     public static string Header { get; } = string.Join(",", Columns);
 
     /// <summary>Reads the animals in the file at <paramref name="path"/>.</summary>
@@ -61,11 +65,12 @@ public static class ObservationCsvReader
                     throw table.Error(Injury, $"column {Injury}: animal {id} has injury '{injury}' but group '{group}' has '{first.Injury}' (animal {first.Id}, line {first.FirstLine}); expected one injury preset per group");
             }
             animal.Check(table, group, injury, time);
+            animal.CheckWeight(table, ReadWeight(table, model));
 
             if (evid == 1) animal.AddDose(ReadDose(table, model, time), table.Line);
             else animal.Observations.Add(ReadObservation(table, model, animal, time));
         }
-        return order.Select(a => new AnimalRecord(a.Id, a.Group, a.Injury, a.Doses, a.Observations)).ToList();
+        return order.Select(a => new AnimalRecord(a.Id, a.Group, a.Injury, a.Doses, a.Observations, a.Weight)).ToList();
     }
 
     private static string ReadInjury(CsvTable table, ModelDefinition model)
@@ -79,12 +84,26 @@ public static class ObservationCsvReader
 
     private static Dose ReadDose(CsvTable table, ModelDefinition model, double time)
     {
-        var cells = table.NonNegative(Amount, "a dose row (EVID 1) needs the number of cells, ≥ 0, e.g. 1000000");
-        var routes = NameList(model.Routes.Select(r => r.Name), "routes", model);
+        var product = table.Has(Product) && table.Text(Product).Trim() is { Length: > 0 } p ? p : Dose.CellsProduct;
+        if (model.Product(product) is not { } definition)
+            throw table.Error(table.Has(Product) ? Product : Amount, $"column {(table.Has(Product) ? Product : Amount)}: " +
+                (table.Has(Product) ? model.DoseRoute(product, "").Problem : $"a dose without a {Product} column is of cells, but model '{model.Name}' has no product 'cells'; add a {Product} column"));
+        var routes = NameList(definition.Routes.Select(r => r.Name), "routes", model);
         var route = table.Required(Route, $"a dose row (EVID 1) needs the route: {routes}");
-        return model.Route(route) is not null
-            ? new Dose(time, route, cells)
-            : throw table.Error(Route, $"column {Route}: unknown route '{route}'; expected a route of model '{model.Name}': {routes}");
+        if (definition.Route(route) is null)
+            throw table.Error(Route, $"column {Route}: {model.DoseRoute(product, route).Problem}");
+        var amount = table.NonNegative(Amount, $"a dose row (EVID 1) needs the amount of {product} in {definition.Unit.Symbol}, ≥ 0{(product == Dose.CellsProduct ? ", e.g. 1000000" : "")}");
+        return new Dose(time, product, route, amount);
+    }
+
+    /// <summary>The row's body weight (WT, kg), or null when the column is absent or empty.</summary>
+    private static double? ReadWeight(CsvTable table, ModelDefinition model)
+    {
+        if (!table.Has(Weight) || table.Text(Weight).Trim().Length == 0) return null;
+        if (model.ParameterIndex(ModelFileReader.BodyWeightParameter) < 0)
+            throw table.Error(Weight, $"column {Weight}: a body weight sets the model's parameter '{ModelFileReader.BodyWeightParameter}', but model '{model.Name}' has none; remove the column or use a model with it");
+        var weight = table.Number(Weight, "expected the animal's body weight in kg, e.g. 0.25");
+        return weight is > 0 and <= 1000 ? weight : throw table.Error(Weight, $"column {Weight}: {table.Text(Weight)} is not a body weight; expected kg > 0 (e.g. 0.25 for a 250 g rat)");
     }
 
     private static Observation ReadObservation(CsvTable table, ModelDefinition model, AnimalRows animal, double time)
@@ -126,6 +145,17 @@ public static class ObservationCsvReader
         public List<Observation> Observations { get; } = [];
         public (double Time, int Line) Last { get; private set; } = (0, firstLine);
         public (double Time, int Line)? LastDose { get; private set; }
+        public double? Weight { get; private set; }
+        private int _weightLine;
+
+        /// <summary>Checks that the animal's body weight, where a row gives one, is the same on every row; records it.</summary>
+        public void CheckWeight(CsvTable table, double? weight)
+        {
+            if (weight is not { } w) return;
+            if (Weight is { } known && known != w)
+                throw table.Error(DataColumns.Weight, $"column {DataColumns.Weight}: animal {Id} weighs {Csv.Number(w)} kg here but {Csv.Number(known)} kg on line {_weightLine}; expected one body weight per animal");
+            (Weight, _weightLine) = (w, table.Line);
+        }
 
         /// <summary>Checks that a row of this animal keeps its group and injury and does not go back in time; records its time.</summary>
         public void Check(CsvTable table, string group, string injury, double time)

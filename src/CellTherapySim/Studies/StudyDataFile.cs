@@ -43,7 +43,7 @@ public sealed record StudyDataFile(
     {
         var format = Detect(table);
         return format == StudyDataFormat.Observations
-            ? new(table.Source, format, ObservationCsvReader.Read(table, model), [], table.OtherColumns(ObservationCsvReader.Columns))
+            ? new(table.Source, format, ObservationCsvReader.Read(table, model), [], table.OtherColumns([.. ObservationCsvReader.Columns, .. ObservationCsvReader.OptionalColumns]))
             : new(table.Source, format, [], SummaryCsvReader.Read(table, model, design), table.OtherColumns(SummaryCsvReader.Columns));
     }
 

@@ -10,9 +10,9 @@ namespace CellTherapySim.Studies;
 /// </summary>
 public static class StudyFileReader
 {
-    private static readonly string[] TopKeys = ["name", "description", "model", "animals_per_group", "readout_days", "endpoints", "variability", "correlations", "groups"];
+    private static readonly string[] TopKeys = ["name", "description", "model", "animals_per_group", "readout_days", "endpoints", "variability", "correlations", "body_weight", "groups"];
     private static readonly string[] GroupKeys = ["injury", "description", "animals", "regimen"];
-    private static readonly string[] DoseKeys = ["route", "cells", "day", "days", "every", "doses"];
+    private static readonly string[] DoseKeys = ["route", "product", "amount", "cells", "day", "days", "every", "doses"];
 
     /// <summary>Reads the study at <paramref name="path"/>; a relative 'model:' path is resolved against the study's folder.</summary>
     public static Study ReadFile(string path)
@@ -34,11 +34,21 @@ public static class StudyFileReader
         var endpoints = ReadEndpoints(yaml, root, model);
         var groups = ReadGroups(yaml, yaml.Required(root, "groups", "the study"), model, animals);
         var variability = BetweenAnimalVariability.Read(yaml, root, model.Parameters) ?? model.Variability;
+        var bodyWeight = YamlNodes.Optional(root, "body_weight") is { } bw ? BodyWeight(yaml, bw, model) : (double?)null;
 
         return new Study(
             YamlNodes.Optional(root, "name") is { } name ? yaml.Text(name, "'name'") : Path.GetFileNameWithoutExtension(file),
             YamlNodes.Optional(root, "description") is { } d ? yaml.Text(d, "'description'") : "",
-            file, model, new StudyDesign(groups, days, endpoints), variability);
+            file, model, new StudyDesign(groups, days, endpoints), variability, bodyWeight);
+    }
+
+    /// <summary>The study's body weight (kg): the value of the model's body-weight parameter for its animals.</summary>
+    private static double BodyWeight(YamlNodes yaml, YamlNode node, ModelDefinition model)
+    {
+        if (model.ParameterIndex(ModelFileReader.BodyWeightParameter) < 0)
+            throw yaml.Error(node, $"'body_weight' sets the model's body-weight parameter '{ModelFileReader.BodyWeightParameter}', but model '{model.Name}' has none");
+        var value = yaml.Number(node, "'body_weight' (kg)");
+        return value is > 0 and <= 1000 ? value : throw yaml.Error(node, $"'body_weight' must be a body weight in kg, > 0 (e.g. 0.25 for a 250 g rat), not {yaml.Text(node, "'body_weight'")}");
     }
 
     private static int Count(YamlNodes yaml, YamlNode node, string what)
@@ -100,7 +110,10 @@ public static class StudyFileReader
         return groups;
     }
 
-    /// <summary>A regimen: a list of {route, cells, day | days: [..], every, doses}; "every 7 days, 3 doses" expands to 3 doses.</summary>
+    /// <summary>
+    /// A regimen: a list of {route, cells | product and amount, day | days: [..], every, doses}; "every 7 days, 3 doses"
+    /// expands to 3 doses. The amount carries its unit (100ug, 150mg/kg); 'cells: N' is product cells, amount N.
+    /// </summary>
     private static List<Dose> ReadRegimen(YamlNodes yaml, YamlNode node, ModelDefinition model, string group)
     {
         var doses = new List<Dose>();
@@ -111,11 +124,20 @@ public static class StudyFileReader
             foreach (var _ in yaml.Entries(map, what, DoseKeys)) { }
             var routeNode = yaml.Required(map, "route", what);
             var route = yaml.Text(routeNode, "the route");
-            if (model.Route(route) is null)
-                throw yaml.Error(routeNode, $"unknown route '{route}'; expected one of {string.Join(", ", model.Routes.Select(r => r.Name))}");
-            var cellsNode = yaml.Required(map, "cells", what);
-            var cells = yaml.Number(cellsNode, "the cell count");
-            if (cells < 0) throw yaml.Error(cellsNode, $"the cell count must be ≥ 0, not {cells}");
+            var productNode = YamlNodes.Optional(map, "product");
+            var cellsNode = YamlNodes.Optional(map, "cells");
+            var amountNode = YamlNodes.Optional(map, "amount");
+            if (cellsNode is not null && (productNode is not null || amountNode is not null))
+                throw yaml.Error(cellsNode, $"{what} has 'cells' and 'product'/'amount'; give either 'cells: N' or 'product:' with 'amount:'");
+            if (cellsNode is null && amountNode is null)
+                throw yaml.Error(map, $"{what} has no amount; expected 'cells: N' or 'product:' with 'amount:' (e.g. {{route: it, product: ev, amount: 100ug, day: 7}})");
+            if (amountNode is not null && productNode is null)
+                throw yaml.Error(amountNode, $"{what} has 'amount' but no 'product'; expected one of {string.Join(", ", model.Products.Select(p => p.Name))}");
+            var product = productNode is null ? Dose.CellsProduct : yaml.Text(productNode, "the product");
+            if (model.DoseRoute(product, route).Problem is { } problem)
+                throw yaml.Error(productNode is not null && model.Product(product) is null ? productNode : routeNode, problem);
+            var amountAt = amountNode ?? cellsNode!;
+            var dose = Dose.Create(0, product, route, yaml.Text(amountAt, "the amount"), model, p => yaml.Error(amountAt, p));
 
             var starts = new List<double>();
             if (YamlNodes.Optional(map, "day") is { } dayNode) starts.Add(Day(yaml, dayNode));
@@ -135,7 +157,7 @@ public static class StudyFileReader
                 throw yaml.Error(countNode, "'doses' needs 'every' (days between doses)");
 
             foreach (var start in starts)
-                for (var k = 0; k < count; k++) doses.Add(new Dose(start + k * every, route, cells));
+                for (var k = 0; k < count; k++) doses.Add(dose with { Time = start + k * every });
         }
         return doses.OrderBy(d => d.Time).ToList();
     }

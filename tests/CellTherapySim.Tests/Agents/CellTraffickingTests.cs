@@ -26,7 +26,7 @@ public class CellTraffickingTests(ITestOutputHelper output)
     {
         var parameters = Model.DefaultParameters();
         var initial = Model.InitialState("cci");
-        var doses = new[] { new Dose(7, route, cells) };
+        var doses = new[] { Dose.Cells(7, route, cells) };
         var simulator = new Simulator(Model, SolverKind.Stiff, Tight);
         var ode = simulator.Simulate(parameters, initial, doses, Days);
         var injury = InjuryIndexCurve.FromSimulation(simulator, parameters, initial, doses, 15, 0.01);
@@ -37,7 +37,7 @@ public class CellTraffickingTests(ITestOutputHelper output)
     }
 
     private static double Probability(Setup s, int day, string state) =>
-        Math.Clamp(s.Ode.State(day, Model.Definition.StateIndex(state)) / (s.Doses[0].Cells * 1e-6), 0, 1);
+        Math.Clamp(s.Ode.State(day, Model.Definition.StateIndex(state)) / (s.Doses[0].Amount * 1e-6), 0, 1);
 
     private static readonly (CellLocation Location, string State)[] OdeLocations =
         [(CellLocation.Blood, "B"), (CellLocation.Lung, "L"), (CellLocation.Csf, "Q"), (CellLocation.Site, "T")];
@@ -156,7 +156,7 @@ public class CellTraffickingTests(ITestOutputHelper output)
         double[] t = [0, 1, 2, 3, 4], d = [0, 1, 0.1, 0.8, 0.8];
         var chain = new CellTrafficking(new TraffickingRates(0, 0, 0, 0, kBT, 0, 0, 0), new InjuryIndexCurve(t, d));
         var times = new[] { 0.25, 0.5, 1, 1.5, 2, 2.5, 3, 4 };
-        var result = chain.Simulate([new Dose(0, "iv", N)], times, seed: 3);
+        var result = chain.Simulate([Dose.Cells(0, "iv", N)], times, seed: 3);
         Assert.True(result.RejectedCandidates > 0);
         for (var i = 0; i < times.Length; i++)
         {

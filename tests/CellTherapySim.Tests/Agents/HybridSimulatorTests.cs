@@ -16,7 +16,7 @@ public class HybridSimulatorTests(ITestOutputHelper output)
 {
     private static readonly ModelDefinition Definition = DefaultModel.Definition;
     private static readonly double[] Days = Enumerable.Range(0, 16).Select(d => (double)d).ToArray();
-    private static readonly Dose[] Doses = [new Dose(7, "iv", 1e6)];
+    private static readonly Dose[] Doses = [Dose.Cells(7, "iv", 1e6)];
     private static readonly SolverOptions Tight = new(RelativeTolerance: 1e-10, AbsoluteTolerance: 1e-14);
 
     private static int S(string name) => Definition.StateIndex(name);
@@ -238,7 +238,7 @@ public class HybridSimulatorTests(ITestOutputHelper output)
     {
         var engine = Engine(Definition.Agent! with { Lattice = new LatticeGeometry(16, 16) });
         var model = engine.Model.Model;
-        Dose[] doses = [new Dose(7.5, "it", 1e6)];
+        Dose[] doses = [Dose.Cells(7.5, "it", 1e6)];
         var run = engine.Simulate(model.DefaultParameters(), model.InitialState("cci"), doses, Days, 9);
         var ode = new Simulator(model, SolverKind.Stiff, Tight).Simulate(model.DefaultParameters(), model.InitialState("cci"), doses, Days);
         const double N = 1e6;

@@ -1,4 +1,5 @@
 using System.Text;
+using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
 
 namespace CellTherapySim.Tests.Modeling;
@@ -40,17 +41,23 @@ public sealed class DefaultModelTests
     [Fact]
     public void FittedFlagsAreExactlyTheCalibratedParameters() =>
         Assert.Equal(
-            new[] { "k_act", "k_deact", "g_S", "sig_L", "k_Z", "Z50", "ImaxP", "C50" }.Order(),
+            new[] { "k_act", "k_deact", "rho_S", "sig_L", "k_Z", "Z50", "ImaxP", "C50" }.Order(),
             Model.Parameters.Where(p => p.Fitted).Select(p => p.Name).Order());
 
     [Fact]
-    public void RoutesTargetBloodAndCsfPerCell()
+    public void ProductsRoutesAndScalesAreThoseOfModelMd()
     {
-        Assert.Equal(["iv", "it"], Model.Routes.Select(r => r.Name));
-        var iv = Model.Route("iv")!;
-        var it = Model.Route("it")!;
-        Assert.Equal(("B", Model.StateIndex("B"), 1e-6), (iv.TargetName, iv.TargetState, iv.Scale));
-        Assert.Equal(("Q", Model.StateIndex("Q"), 1e-6), (it.TargetName, it.TargetState, it.Scale));
+        Assert.Equal(["cells", "ev", "nac"], Model.Products.Select(p => p.Name));
+        Assert.Equal(["cells", "ug", "mg/kg"], Model.Products.Select(p => p.Unit.Symbol));
+        var scales = CompiledModel.Compile(Model).DoseScaleValues(Model.Parameters.Select(p => p.Value).ToArray());
+        (string Product, string Route, string Target, double Scale)[] expected =
+            [("cells", "iv", "B", 1e-6), ("cells", "it", "Q", 1e-6), ("ev", "iv", "VB", 1), ("ev", "it", "VQ", 1), ("nac", "ip", "NI", 0.25 * 0.5), ("nac", "oral", "NG", 0.25 * 0.1)];
+        foreach (var (product, route, target, scale) in expected)
+        {
+            var r = Model.DoseRoute(product, route).Route!;
+            Assert.Equal((target, Model.StateIndex(target)), (r.TargetName, r.TargetState));
+            Assert.Equal(scale, scales[r.Index], 15);
+        }
     }
 
     [Fact]

@@ -23,8 +23,10 @@ public sealed class ModelFileReaderTests
         Assert.Equal(["flux"], model.Intermediates.Select(i => i.Name));
         Assert.Equal(2, model.Equations.Count);
         Assert.Equal("total", Assert.Single(model.Readouts).Name);
-        var route = Assert.Single(model.Routes);
-        Assert.Equal(("iv", 0, 1e-6), (route.Name, route.TargetState, route.Scale));
+        var product = Assert.Single(model.Products);
+        Assert.Equal(("cells", "cells"), (product.Name, product.Unit.Symbol));
+        var route = Assert.Single(product.Routes);
+        Assert.Equal(("iv", 0, "1e-6"), (route.Name, route.TargetState, route.ScaleText));
         Assert.Equal([(0, 2.0)], Assert.Single(model.Injuries).InitialValues);
         var endpoint = Assert.Single(model.Endpoints);
         Assert.Equal((0, ErrorModel.Additive, 0.1), (endpoint.Readout, endpoint.ErrorModel, endpoint.ErrorSd));

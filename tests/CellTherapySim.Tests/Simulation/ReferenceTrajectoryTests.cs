@@ -24,7 +24,7 @@ public class ReferenceTrajectoryTests
     {
         if (scenario == "sham") injury = "sham";
         var model = CompiledModel.Compile(DefaultModel.Definition);
-        var doses = dose == "none" ? [] : new[] { Dose.Parse(dose, model.Definition, "test") };
+        var doses = dose == "none" ? [] : Dose.Parse(dose, model.Definition, "test");
         var tight = new SolverOptions(RelativeTolerance: 1e-10, AbsoluteTolerance: 1e-13);
 
         foreach (var kind in new[] { SolverKind.Stiff, SolverKind.Nonstiff })

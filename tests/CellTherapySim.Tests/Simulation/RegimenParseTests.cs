@@ -10,11 +10,11 @@ public class RegimenParseTests
 
     [Fact]
     public void OneRouteOnSeveralDays() =>
-        Assert.Equal([new Dose(7, "iv", 1e6), new Dose(14, "iv", 1e6), new Dose(21, "iv", 1e6)], Parse("iv:1e6@7,14,21"));
+        Assert.Equal([Dose.Cells(7, "iv", 1e6), Dose.Cells(14, "iv", 1e6), Dose.Cells(21, "iv", 1e6)], Parse("iv:1e6@7,14,21"));
 
     [Fact]
     public void SeveralPartsAreMergedInDayOrder() =>
-        Assert.Equal([new Dose(7, "iv", 1e6), new Dose(10.5, "it", 1e5), new Dose(14, "iv", 1e6)], Parse("iv:1e6@7,14+it:1e5@10.5"));
+        Assert.Equal([Dose.Cells(7, "iv", 1e6), Dose.Cells(10.5, "it", 1e5), Dose.Cells(14, "iv", 1e6)], Parse("iv:1e6@7,14+it:1e5@10.5"));
 
     [Theory]
     [InlineData("iv:1e6", "is not a regimen; expected ROUTE:CELLS@DAY")]

@@ -38,7 +38,7 @@ public class SensitivityAccuracyTests
     public void SensitivitiesMatchCentralFiniteDifferences(string route)
     {
         var free = Free(FreeNames);
-        Dose[] doses = [new Dose(7, route, 1e6)];
+        Dose[] doses = [Dose.Cells(7, route, 1e6)];
         var p = Model.DefaultParameters();
         var initial = Model.InitialState("cci");
         var result = new SensitivitySimulator(Model, free, Tight).Simulate(p, initial, doses, Days);
@@ -74,7 +74,7 @@ public class SensitivityAccuracyTests
     [InlineData("it")]
     public void StatesAndReadoutsEqualThePlainSimulation(string route)
     {
-        Dose[] doses = [new Dose(7, route, 1e6)];
+        Dose[] doses = [Dose.Cells(7, route, 1e6)];
         var p = Model.DefaultParameters();
         var plain = new Simulator(Model, SolverKind.Stiff, Tight).Simulate(p, Model.InitialState("cci"), doses, Days);
         var result = new SensitivitySimulator(Model, Free(FreeNames), Tight).Simulate(p, Model.InitialState("cci"), doses, Days).Trajectory;
@@ -110,7 +110,7 @@ public class SensitivityAccuracyTests
         // ∂y/∂k = −t·2e^(−kt) − (t − 1)·1.5e^(−k(t−1)) (= −t·y before the dose); r = c·y.
         var model = CompiledModel.Compile(ModelFileReader.Read(LinearModel, "linear.yaml"));
         double[] times = [0, 0.5, 1, 1.5, 2, 3, 5, 8];
-        var result = new SensitivitySimulator(model, [0, 1], Tight).Simulate(model.DefaultParameters(), [2.0], [new Dose(1, "iv", 1.5e6)], times);
+        var result = new SensitivitySimulator(model, [0, 1], Tight).Simulate(model.DefaultParameters(), [2.0], [Dose.Cells(1, "iv", 1.5e6)], times);
         const double k = 0.7, c = 3;
         for (var t = 0; t < times.Length; t++)
         {
@@ -155,7 +155,7 @@ public class SensitivityAccuracyTests
         var days = Days.Skip(7).ToArray();
         var start = simulator.Simulate(p, Model.InitialState("cci"), [], Days.Take(8).ToArray()).At(7);
         Assert.Equal(7, start.Time);
-        foreach (var doses in new[] { Array.Empty<Dose>(), [new Dose(7, "iv", 1e6)] })
+        foreach (var doses in new[] { Array.Empty<Dose>(), [Dose.Cells(7, "iv", 1e6)] })
         {
             var branch = simulator.Simulate(p, start, doses, days);
             var whole = simulator.Simulate(p, Model.InitialState("cci"), doses, Days);

@@ -10,7 +10,7 @@ public class SensitivitySimulatorTests
 {
     private static readonly CompiledModel Model = SensitivityAccuracyTests.Model;
     private static readonly double[] Days = SensitivityAccuracyTests.Days;
-    private static readonly Dose[] Iv = [new Dose(7, "iv", 1e6)];
+    private static readonly Dose[] Iv = [Dose.Cells(7, "iv", 1e6)];
     private static readonly string[] DefaultFree = ["k_act", "k_deact", "g_S", "sig_L", "k_Z", "Z50", "ImaxP", "C50"];
 
     private static SensitivityTrajectory Run(SensitivitySimulator simulator, double[]? parameters = null) =>

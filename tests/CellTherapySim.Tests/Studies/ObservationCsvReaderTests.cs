@@ -27,7 +27,7 @@ public sealed class ObservationCsvReaderTests
         Assert.Equal([10, 10, 10], design.Groups.Select(g => g.Animals));
         Assert.Empty(design.Groups[0].Doses);
         Assert.Empty(design.Groups[1].Doses);
-        Assert.Equal([new Dose(7, "iv", 1_000_000)], design.Groups[2].Doses);
+        Assert.Equal([Dose.Cells(7, "iv", 1_000_000)], design.Groups[2].Doses);
         Assert.Empty(derived.MixedGroups);
         Assert.Equal([0.0, 1, 3, 5, 7, 9, 11, 13, 15], design.ReadoutDays);
         Assert.Equal(["PMWT", "TWL"], design.Endpoints);
@@ -59,15 +59,14 @@ public sealed class ObservationCsvReaderTests
     {
         AnimalRecord[] animals =
         [
-            new(3, "C, &U \"high\"", "cci", [new Dose(7, "iv", 1e6), new Dose(14, "it", 250_000.5)],
+            new(3, "C, &U \"high\"", "cci", [Dose.Cells(7, "iv", 1e6), Dose.Cells(14, "it", 250_000.5)],
                 [new(0, "PMWT", 15, Censoring.Right), new(0, "TWL", 11.25, Censoring.Exact), new(7, "PMWT", 6.1, Censoring.Exact),
                  new(7, "TWL", 7.3, Censoring.Exact), new(14, "PMWT", 1.0 / 3, Censoring.Exact), new(15.5, "TWL", 20, Censoring.Right)]),
             new(1, "S&S", "sham", [], [new(0, "PMWT", 14.2, Censoring.Exact), new(1e-3, "TWL", 0.1 + 0.2, Censoring.Exact)]),
-            new(2, "dose only", "cci", [new Dose(0, "iv", 0)], []),
+            new(2, "dose only", "cci", [Dose.Cells(0, "iv", 0)], []),
         ];
         using var writer = new StringWriter();
-        ObservationCsvWriter.WriteHeader(writer);
-        foreach (var animal in animals) ObservationCsvWriter.Write(writer, animal);
+        ObservationCsvWriter.Write(writer, animals);
 
         Assert.Equal(animals, ReadAnimals(writer.ToString()));
     }
@@ -85,7 +84,7 @@ public sealed class ObservationCsvReaderTests
             ,,,1,iv,1e6,1,0,cci,A,7
             """;
         var animal = Assert.Single(ReadAnimals(text));
-        Assert.Equal(new AnimalRecord(7, "A", "cci", [new Dose(0, "iv", 1e6)], [new Observation(0, "PMWT", 9.5, Censoring.Exact)]), animal);
+        Assert.Equal(new AnimalRecord(7, "A", "cci", [Dose.Cells(0, "iv", 1e6)], [new Observation(0, "PMWT", 9.5, Censoring.Exact)]), animal);
         Assert.Equal(["MDV"], StudyDataFile.Read(new StringReader(text), Source, Model).IgnoredColumns);
     }
 
@@ -112,7 +111,7 @@ public sealed class ObservationCsvReaderTests
             1,A,cci,0,0,.,.,PMWT,9,0
             1,A,cci,7,1,1000000,iv,.,0,0
             """));
-        Assert.Equal([new Dose(7, "iv", 1e6)], animal.Doses);
+        Assert.Equal([Dose.Cells(7, "iv", 1e6)], animal.Doses);
         Assert.Equal([new Observation(0, "PMWT", 9, Censoring.Exact)], animal.Observations);
     }
 
@@ -129,7 +128,7 @@ public sealed class ObservationCsvReaderTests
     public void AReadingAtTheDoseTimeBeforeTheDoseRowIsKept()
     {
         var animal = ReadAnimals(Observations).Single(a => a.Id == 2);
-        Assert.Equal([new Dose(7, "iv", 1e6)], animal.Doses);
+        Assert.Equal([Dose.Cells(7, "iv", 1e6)], animal.Doses);
         Assert.Contains(new Observation(7, "TWL", 7.7, Censoring.Exact), animal.Observations);
     }
 
@@ -147,7 +146,7 @@ public sealed class ObservationCsvReaderTests
     public void TimesAndAmountsAreReadWithTheInvariantCulture()
     {
         var animal = Assert.Single(ReadAnimals("ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS\n1,A,cci,0.5,1,2.5E+5,it,,,\n"));
-        Assert.Equal(new Dose(0.5, "it", 250_000), Assert.Single(animal.Doses));
+        Assert.Equal(Dose.Cells(0.5, "it", 250_000), Assert.Single(animal.Doses));
         Assert.Equal("0.5", animal.Doses[0].Time.ToString(CultureInfo.InvariantCulture));
     }
 }

@@ -71,11 +71,11 @@ public sealed class StudyDataFileTests
     [Fact]
     public void AGroupWhoseAnimalsGotDifferentDosesListsEachRegimenWithItsAnimals()
     {
-        Dose[] early = [new(7, "iv", 1e6)], late = [new(14, "iv", 1e6)];
+        Dose[] early = [Dose.Cells(7, "iv", 1e6)], late = [Dose.Cells(14, "iv", 1e6)];
         AnimalRecord[] animals =
         [
             Animal(1, "T", "cci", late), Animal(2, "T", "cci", early), Animal(3, "T", "cci", early), Animal(4, "T", "cci", []),
-            Animal(5, "U", "cci", [new(7, "it", 5e5), new(3, "it", 5e5)]), Animal(6, "U", "cci", [new(3, "it", 5e5), new(7, "it", 5e5)]),
+            Animal(5, "U", "cci", [Dose.Cells(7, "it", 5e5), Dose.Cells(3, "it", 5e5)]), Animal(6, "U", "cci", [Dose.Cells(3, "it", 5e5), Dose.Cells(7, "it", 5e5)]),
         ];
         var derived = DesignDerivation.Derive(animals);
         Assert.Equal(["T"], derived.MixedGroups);
@@ -83,13 +83,13 @@ public sealed class StudyDataFileTests
         Assert.Equal([[2, 3], [1], [4]], t.Select(r => r.AnimalIds));
         Assert.Equal([early, late, []], t.Select(r => r.Doses));
         Assert.Equal(early, derived.Design.Groups[0].Doses); // the regimen of most animals
-        Assert.Equal([new Dose(3, "it", 5e5), new Dose(7, "it", 5e5)], Assert.Single(derived.RegimensOf("U")).Doses); // by time
+        Assert.Equal([Dose.Cells(3, "it", 5e5), Dose.Cells(7, "it", 5e5)], Assert.Single(derived.RegimensOf("U")).Doses); // by time
     }
 
     [Fact]
     public void ATieBetweenRegimensGoesToTheOneSeenFirst()
     {
-        var derived = DesignDerivation.Derive([Animal(1, "T", "cci", []), Animal(2, "T", "cci", [new(7, "iv", 1e6)])]);
+        var derived = DesignDerivation.Derive([Animal(1, "T", "cci", []), Animal(2, "T", "cci", [Dose.Cells(7, "iv", 1e6)])]);
         Assert.Empty(derived.Design.Groups[0].Doses);
         Assert.Equal([[1], [2]], derived.RegimensOf("T").Select(r => r.AnimalIds));
     }

@@ -9,7 +9,7 @@ namespace CellTherapySim.Tests.Studies;
 public sealed class SummaryCsvReaderTests
 {
     private static readonly StudyDesign TinyDesign = new(
-        [new StudyGroup("S&S", "sham", [], 10), new StudyGroup("C, &U", "cci", [new Dose(7, "iv", 1e6)], 10)], [0, 7], ["PMWT", "TWL"]);
+        [new StudyGroup("S&S", "sham", [], 10), new StudyGroup("C, &U", "cci", [Dose.Cells(7, "iv", 1e6)], 10)], [0, 7], ["PMWT", "TWL"]);
 
     private static void Read(TextReader reader, string source) => SummaryCsvReader.Read(reader, source, Model, TinyDesign);
 
