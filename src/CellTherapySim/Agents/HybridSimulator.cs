@@ -85,7 +85,7 @@ public sealed class HybridSimulator
 
     /// <summary>
     /// The fastest rate |∂fᵢ/∂xᵢ| (1/day) of a field, well-mixed or microglia state along the mean-field path of the run,
-    /// sampled every 0.05 day.
+    /// sampled every 0.05 day; states that stay 0 on the whole path (products not dosed) do not count.
     /// </summary>
     public double FastestRate(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double end)
     {
@@ -93,7 +93,9 @@ public sealed class HybridSimulator
         var n = model.StateCount;
         var grid = Enumerable.Range(0, (int)Math.Ceiling(end / 0.05) + 1).Select(i => Math.Min(i * 0.05, end)).Distinct().ToArray();
         var path = _meanField.Simulate(parameters, initial, doses, grid);
-        var states = Model.FieldStates.Concat(Model.GlobalStates).Append(Model.Section.MicrogliaState).ToArray();
+        // A state that stays exactly 0 along the path (a product never dosed, e.g. EVs in a cell-only run) has no dynamics to resolve.
+        var states = Model.FieldStates.Concat(Model.GlobalStates).Append(Model.Section.MicrogliaState)
+            .Where(s => Enumerable.Range(0, grid.Length).Any(i => path.States[i * n + s] != 0)).ToArray();
         var x = new double[n];
         var jacobian = new double[n * n];
         var dfdt = new double[n];

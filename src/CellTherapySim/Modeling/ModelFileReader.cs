@@ -309,8 +309,11 @@ public static partial class ModelFileReader
             var (line, column) = YamlNodes.TextStart(scalar);
             var scale = ExpressionParser.Parse(scalar.Value ?? "", yaml.File, line, column,
                 n => symbols.GetValueOrDefault(n) ?? throw yaml.Error(scaleNode, $"the scale of {what} uses '{n}', which is not a parameter; a scale is an expression in parameters and numbers"));
-            if (scale is Number { Value: <= 0 } constant)
-                throw yaml.Error(scaleNode, $"the scale of {what} must be > 0 (model amount per dose unit), not {constant.Value}");
+            var atValues = new Compilation.ExpressionCompiler([]).Compile([scale]);
+            var scaleValue = new double[1];
+            atValues(0, [], parameters.Select(p => p.Value).ToArray(), scaleValue);
+            if (!(scaleValue[0] > 0) || !double.IsFinite(scaleValue[0]))
+                throw yaml.Error(scaleNode, $"the scale of {what} must be > 0 (model amount per dose unit), but it is {scaleValue[0]} at the parameters' values");
             if (perKgProduct is not null && !Uses(scale, parameters.FindIndex(p => p.Name == BodyWeightParameter)))
                 throw yaml.Error(scaleNode, $"{perKgProduct} is dosed per kilogram, so the scale of {what} must use the body weight '{BodyWeightParameter}' (e.g. {BodyWeightParameter}*F)");
             result.Add(new ProductRoute(name, state, target, scale, scalar.Value ?? "", OptionalText(yaml, entry, "description", what), index++));

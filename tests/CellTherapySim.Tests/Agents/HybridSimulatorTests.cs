@@ -200,7 +200,7 @@ public class HybridSimulatorTests(ITestOutputHelper output)
         var model = CompiledModel.Compile(Definition);
         var agent = AgentModel.Compile(model);
         Assert.Equal([S("R"), S("C"), S("S")], agent.FieldStates);
-        Assert.Equal([S("D"), S("A"), S("Z")], agent.GlobalStates);
+        Assert.Equal([S("D"), S("A"), S("Z"), S("VB"), S("VQ"), S("NI"), S("NG"), S("NP")], agent.GlobalStates);
         Assert.Equal(1e-6, agent.CellScale);
         Assert.Equal(CellLocation.Blood, agent.Entry("iv"));
         Assert.Equal(CellLocation.Csf, agent.Entry("it"));
@@ -209,7 +209,7 @@ public class HybridSimulatorTests(ITestOutputHelper output)
         Assert.Equal(new TraffickingRates(300, 0.05, 0.9, 20, 8, 1.5, 1.0, 0.25), agent.Rates(parameters));
 
         // At an arbitrary state: f of each field and of M from the model's right-hand side, ∂f/∂field from its Jacobian.
-        double[] x = [0.3, 0.2, 0.1, 0.05, 0.7, 0.6, 1.4, 0.8, 0.35, 0.5, 0.9];
+        double[] x = [0.3, 0.2, 0.1, 0.05, 0.7, 0.6, 1.4, 0.8, 0.35, 0.5, 0.9, 20, 10, 5, 2, 3];
         var n = model.StateCount;
         var rhs = new double[n];
         var jacobian = new double[n * n];

@@ -7,7 +7,7 @@ namespace CellTherapySim.Tests.Cli;
 /// <summary>`ctsim simulate` and `ctsim check` on good input: exit code 0, tables, CSV output, help.</summary>
 public sealed class CommandTests : IDisposable
 {
-    private const string CsvHeader = "time,B,L,Q,T,S,D,R,A,M,C,Z,PMWT,TWL,Iba1";
+    private const string CsvHeader = "time,B,L,Q,T,S,D,R,A,M,C,Z,VB,VQ,NI,NG,NP,PMWT,TWL,Iba1";
 
     private readonly string _directory = CreateTempDirectory();
 
@@ -61,7 +61,7 @@ public sealed class CommandTests : IDisposable
         var lines = File.ReadAllLines(path);
         Assert.Equal(CsvHeader, lines[0]);
         Assert.Equal(16, lines.Length - 1);
-        Assert.All(lines.Skip(1), line => Assert.Equal(15, line.Split(',').Length));
+        Assert.All(lines.Skip(1), line => Assert.Equal(20, line.Split(',').Length));
         Assert.Equal(Enumerable.Range(0, 16).Select(d => d.ToString(CultureInfo.InvariantCulture)), lines.Skip(1).Select(line => line.Split(',')[0]));
     }
 
@@ -71,7 +71,7 @@ public sealed class CommandTests : IDisposable
         var (exitCode, output, _) = RunCli("simulate", "--dose", "none", "--out", Path.Combine(_directory, "none.csv"));
         Assert.Equal(0, exitCode);
         Assert.Contains("injury cci; no dose", output);
-        Assert.Equal(3.9, Math.Round(Column(ReadCsv("none.csv"), "PMWT")[15], 1));
+        Assert.Equal(3.5, Math.Round(Column(ReadCsv("none.csv"), "PMWT")[15], 1)); // MODEL.md v2: CCI + saline, day 15
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class CommandTests : IDisposable
     {
         var (exitCode, output, error) = RunCli("simulate", "--dose", "7:iv:1e6", "--dose", "9:it:5e5", "--out", Path.Combine(_directory, "two.csv"));
         Assert.Equal((0, ""), (exitCode, error));
-        Assert.Contains("1,000,000 cells iv at day 7, 500,000 cells it at day 9", output);
+        Assert.Contains("1,000,000 cells iv at day 7; 500,000 cells it at day 9", output);
         RunCli("simulate", "--dose", "7:iv:1e6", "--out", Path.Combine(_directory, "one.csv"));
 
         var two = ReadCsv("two.csv");
@@ -106,8 +106,8 @@ public sealed class CommandTests : IDisposable
         var (exitCode, output, error) = RunCli("check");
         Assert.Equal((0, ""), (exitCode, error));
         Assert.Contains("msc-neuropathic-pain", output);
-        Assert.Contains("OK — 11 states, 39 parameters", output);
-        foreach (var text in new[] { "Parameters", "k_act", "1/day", "1/(1e6 cells)", "lognormal(median=300, sdlog=0.5)", "Routes", "iv", "it", "Injury presets", "cci", "sham", "D = 0.03", "Endpoints", "PMWT", "TWL" })
+        Assert.Contains("OK — 16 states, 55 parameters", output);
+        foreach (var text in new[] { "Parameters", "k_act", "1/day", "1/(1e6 cells)", "lognormal(median=300, sdlog=0.5)", "Products", "cells", "ev", "nac", "mg/kg", "BW*F_ip", "iv", "it", "ip", "oral", "Injury presets", "cci", "sham", "D = 0.03", "Endpoints", "PMWT", "TWL" })
             Assert.Contains(text, output);
     }
 

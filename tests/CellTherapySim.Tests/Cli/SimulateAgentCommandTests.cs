@@ -12,7 +12,7 @@ public sealed class SimulateAgentCommandTests : IDisposable
     /// <summary>A short run: a small IV dose on day 3, days 0-10.</summary>
     private static readonly string[] ShortRun = ["--dose", "3:iv:2e5", "--times", "0:10:1"];
 
-    private static readonly string[] StateAndReadoutNames = ["B", "L", "Q", "T", "S", "D", "R", "A", "M", "C", "Z", "PMWT", "TWL", "Iba1"];
+    private static readonly string[] StateAndReadoutNames = ["B", "L", "Q", "T", "S", "D", "R", "A", "M", "C", "Z", "VB", "VQ", "NI", "NG", "NP", "PMWT", "TWL", "Iba1"];
 
     private static readonly string[] LatticeHeader = ["row", "column", "x_um", "y_um", "activated", "R", "C", "S", "cells"];
 
@@ -226,11 +226,11 @@ public sealed class SimulateAgentCommandTests : IDisposable
         var path = Path.Combine(_directory, "coarse.yaml");
         File.WriteAllText(path, text);
 
-        // With the default parameters the fastest local rate is about 4.4/day, so a fixed step must be ≤ 0.1/4.4 day.
+        // With the default parameters the fastest local rate is about 2.97/day, so a fixed step must be ≤ 0.1/2.97 day.
         var line = RunBadInput(["simulate", "--engine", "agent", "--model", path, .. ShortRun, "--replicates", "2"]);
         Assert.Contains(path, line);
         Assert.Contains("agent: step 0.1 day is too coarse", line);
-        Assert.Contains("so the step must be ≤ 0.02", line);
+        Assert.Contains("so the step must be ≤ 0.0337", line);
 
         // A step within the limit runs.
         File.WriteAllText(path, text.Replace("  step: 0.1", "  step: 0.02"));

@@ -63,10 +63,10 @@ public class RegimenComparisonTests
     [Fact]
     public void TheTypicalAnimalReproducesTheModelDocumentationAtDay15()
     {
-        // MODEL.md, day 15: PMWT 3.9 g after saline, 6.4 g after IV and 10.1 g after IT 1e6 cells at day 7.
+        // MODEL.md (v2 dose-response table), day 15: PMWT relief 3.41 g after IV and 7.90 g after IT 1e6 cells at day 7.
         var result = Compare(Routes(BetweenAnimalVariability.None), animals: 1);
-        Assert.Equal(6.4 - 3.9, Efficacy(result, "iv", "PMWT").Effects[15].Relief.Mean, 0.1);
-        Assert.Equal(10.1 - 3.9, Efficacy(result, "it", "PMWT").Effects[15].Relief.Mean, 0.1);
+        Assert.Equal(3.41, Efficacy(result, "iv", "PMWT").Effects[15].Relief.Mean, 0.01);
+        Assert.Equal(7.90, Efficacy(result, "it", "PMWT").Effects[15].Relief.Mean, 0.01);
     }
 
     [Fact]

@@ -12,13 +12,13 @@ public sealed class DefaultModelTests
     private static string FilePath => Path.Combine(InputTestSupport.RepositoryRoot(), "models", "msc-neuropathic-pain.yaml");
 
     [Fact]
-    public void HasElevenStatesInOrder() =>
-        Assert.Equal(["B", "L", "Q", "T", "S", "D", "R", "A", "M", "C", "Z"], Model.States.Select(s => s.Name));
+    public void HasSixteenStatesInOrder() =>
+        Assert.Equal(["B", "L", "Q", "T", "S", "D", "R", "A", "M", "C", "Z", "VB", "VQ", "NI", "NG", "NP"], Model.States.Select(s => s.Name));
 
     [Fact]
-    public void HasThirtyNineDocumentedParametersWithPriors()
+    public void HasFiftyFiveDocumentedParametersWithPriors()
     {
-        Assert.Equal(39, Model.Parameters.Count);
+        Assert.Equal(55, Model.Parameters.Count);
         Assert.All(Model.Parameters, p =>
         {
             Assert.False(string.IsNullOrWhiteSpace(p.Unit), $"{p.Name} has no unit");
@@ -35,7 +35,7 @@ public sealed class DefaultModelTests
         // The reader supplies a default prior when none is given; the default model gives every one explicitly.
         var text = DefaultModel.Text;
         var parameterSection = text[text.IndexOf("\nparameters:", StringComparison.Ordinal)..text.IndexOf("\nstates:", StringComparison.Ordinal)];
-        Assert.Equal(39, parameterSection.Split('\n').Count(line => line.TrimStart().StartsWith("prior: {distribution:", StringComparison.Ordinal)));
+        Assert.Equal(55, parameterSection.Split('\n').Count(line => line.TrimStart().StartsWith("prior: {distribution:", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class DefaultModelTests
     public void ScenarioIsCciWithAnIvDoseOnDaySeven()
     {
         Assert.Equal("cci", Model.Scenario.Injury);
-        Assert.Equal(["7:iv:1e6"], Model.Scenario.Doses);
+        Assert.Equal(["7:iv:cells:1e6"], Model.Scenario.Doses);
         Assert.Equal("0:15:1", Model.Scenario.Times);
     }
 

@@ -274,11 +274,11 @@ public sealed class ModelFileReaderTests
 
     [Fact]
     public void ABadScenarioDoseIsReportedAtTheDose() =>
-        AssertErrorAt(Mutate("\"1:iv:1e6\"", "\"1:xx:1e6\""), "\"1:xx:1e6\"", "unknown route 'xx'", "expected one of iv");
+        AssertErrorAt(Mutate("\"1:iv:1e6\"", "\"1:xx:1e6\""), "\"1:xx:1e6\"", "product 'cells' is not given by route 'xx'", "its routes are iv");
 
     [Fact]
     public void ANegativeScenarioDoseIsReportedAtTheDose() =>
-        AssertErrorAt(Mutate("\"1:iv:1e6\"", "\"1:iv:-1\""), "\"1:iv:-1\"", "cell count must be ≥ 0");
+        AssertErrorAt(Mutate("\"1:iv:1e6\"", "\"1:iv:-1\""), "\"1:iv:-1\"", "the amount '-1' is negative");
 
     [Fact]
     public void DecreasingScenarioTimesAreReportedAtTheTimes() =>
