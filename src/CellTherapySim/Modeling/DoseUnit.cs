@@ -14,21 +14,21 @@ public enum DoseDimension
     MassPerBodyWeight,
 }
 
-/// <summary>A unit of dose amounts: its symbol, its dimension and its size in the dimension's base unit (count, g, g/kg).</summary>
-public sealed partial record DoseUnit(string Symbol, DoseDimension Dimension, double Size)
+/// <summary>A unit of dose amounts: its symbol, its dimension and its size in the dimension's base unit (count, g, g/kg) as a power of ten.</summary>
+public sealed partial record DoseUnit(string Symbol, DoseDimension Dimension, int Exponent)
 {
     private static readonly DoseUnit[] Known =
     [
-        new("cells", DoseDimension.Count, 1),
-        new("ng", DoseDimension.Mass, 1e-9), new("ug", DoseDimension.Mass, 1e-6), new("mg", DoseDimension.Mass, 1e-3), new("g", DoseDimension.Mass, 1),
-        new("ng/kg", DoseDimension.MassPerBodyWeight, 1e-9), new("ug/kg", DoseDimension.MassPerBodyWeight, 1e-6),
-        new("mg/kg", DoseDimension.MassPerBodyWeight, 1e-3), new("g/kg", DoseDimension.MassPerBodyWeight, 1),
+        new("cells", DoseDimension.Count, 0),
+        new("ng", DoseDimension.Mass, -9), new("ug", DoseDimension.Mass, -6), new("mg", DoseDimension.Mass, -3), new("g", DoseDimension.Mass, 0),
+        new("ng/kg", DoseDimension.MassPerBodyWeight, -9), new("ug/kg", DoseDimension.MassPerBodyWeight, -6),
+        new("mg/kg", DoseDimension.MassPerBodyWeight, -3), new("g/kg", DoseDimension.MassPerBodyWeight, 0),
     ];
 
     /// <summary>The unit written <paramref name="symbol"/> (µg and mcg are ug), or null when it is not a dose unit.</summary>
     public static DoseUnit? Find(string symbol)
     {
-        var normal = symbol.Trim().Replace("µg", "ug", StringComparison.Ordinal).Replace("μg", "ug", StringComparison.Ordinal).Replace("mcg", "ug", StringComparison.Ordinal);
+        var normal = symbol.Replace(" ", "", StringComparison.Ordinal).Replace("µg", "ug", StringComparison.Ordinal).Replace("μg", "ug", StringComparison.Ordinal).Replace("mcg", "ug", StringComparison.Ordinal);
         return Known.FirstOrDefault(u => u.Symbol == normal);
     }
 
@@ -63,7 +63,9 @@ public sealed partial record DoseUnit(string Symbol, DoseDimension Dimension, do
         else
             return (0, $"the unit '{symbol}' of '{text}' does not fit doses in {Symbol}; expected one of {string.Join(", ", Compatible)}{(Dimension == DoseDimension.Count ? " or no unit" : "")}");
         if (value < 0) return (0, $"the amount '{text}' is negative; expected an amount ≥ 0");
-        return (value * (written.Size / Size), null);
+        // Powers of ten applied as exact integers, so 0.1 mg is 100 ug and 2500 ng is 2.5 ug to the last bit.
+        var shift = written.Exponent - Exponent;
+        return (shift >= 0 ? value * Math.Pow(10, shift) : value / Math.Pow(10, -shift), null);
     }
 
     private string Example => Dimension switch

@@ -39,6 +39,9 @@ public static class Regimen
                 var step = days[j] - days[i];
                 while (j + 1 < days.Count && Math.Abs(days[j + 1] - days[j] - step) <= 1e-9 * Math.Max(1, step)) j++;
                 if (j - i >= 2) { yield return (days[i], days[j], step); i = j + 1; continue; }
+                yield return (days[i], days[j], null);
+                i = j + 1;
+                continue;
             }
             yield return (days[i], days[i], null);
             i++;

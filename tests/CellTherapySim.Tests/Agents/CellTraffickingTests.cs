@@ -29,8 +29,8 @@ public class CellTraffickingTests(ITestOutputHelper output)
         var doses = new[] { Dose.Cells(7, route, cells) };
         var simulator = new Simulator(Model, SolverKind.Stiff, Tight);
         var ode = simulator.Simulate(parameters, initial, doses, Days);
-        var injury = InjuryIndexCurve.FromSimulation(simulator, parameters, initial, doses, 15, 0.01);
-        // Linear interpolation of D at step 0.01 d: error ≤ h²/8·max|D''|; it changes homing probabilities by at most
+        var injury = InjuryIndexCurve.FromSimulation(simulator, parameters, initial, doses, 15, 0.003);
+        // Linear interpolation of D at step 0.003 d: error ≤ h²/8·max|D''|; it changes homing probabilities by at most
         // k_BT·ε·(time in blood), far below every tolerance here.
         Assert.True(injury.InterpolationErrorBound < 1e-6, $"D interpolation error bound {injury.InterpolationErrorBound}");
         return new Setup(ode, new CellTrafficking(TraffickingRates.FromModel(Model, parameters), injury), doses);
@@ -88,7 +88,8 @@ public class CellTraffickingTests(ITestOutputHelper output)
                 }
             }
         }
-        Assert.True(checkedRelative >= 8, $"only {checkedRelative} points above 10,000 cells");
+        // v2's nerve repairs, so fewer IV cells home than in v1: the relative check still covers 7 day-location points.
+        Assert.True(checkedRelative >= 7, $"only {checkedRelative} points above 10,000 cells");
     }
 
     /// <summary>

@@ -77,10 +77,11 @@ public sealed class CompareCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--regimen iv:1e6", "--regimen", "is not a regimen; expected ROUTE:CELLS@DAY")]
+    [InlineData("--regimen iv:1e6", "--regimen", "is not a regimen; expected ROUTE:PRODUCT:AMOUNT@DAY")]
     [InlineData("--regimen 7:iv:1e6", "--regimen", "is not a regimen")]
-    [InlineData("--regimen xx:1e6@7", "--regimen", "unknown route 'xx'; expected one of iv, it")]
-    [InlineData("--regimen iv:-1@7", "--regimen", "the cell count must be ≥ 0")]
+    [InlineData("--regimen xx:1e6@7", "--regimen", "product 'cells' is not given by route 'xx'; its routes are iv, it")]
+    [InlineData("--regimen iv:-1@7", "--regimen", "the amount '-1' is negative")]
+    [InlineData("--regimen it:ev:100mg/kg@7", "--regimen", "the unit 'mg/kg' of '100mg/kg' does not fit doses in ug")]
     [InlineData("--regimen iv:1e6@x", "--regimen", "the day 'x' is not a number")]
     [InlineData("--regimen iv:1e6@20", "--regimen", "starts on day 20 after the last readout day 15")]
     [InlineData("--regimen iv:1e6@7 --regimen iv:1e6@7", "--regimen", "'iv:1e6@7' is given twice")]

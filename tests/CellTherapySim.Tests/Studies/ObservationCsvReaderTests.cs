@@ -149,4 +149,44 @@ public sealed class ObservationCsvReaderTests
         Assert.Equal(Dose.Cells(0.5, "it", 250_000), Assert.Single(animal.Doses));
         Assert.Equal("0.5", animal.Doses[0].Time.ToString(CultureInfo.InvariantCulture));
     }
+
+    private const string Mixed = """
+        ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS,PRODUCT,WT
+        1,EV,cci,0,0,,,PMWT,15,-1,,0.31
+        1,EV,cci,7,1,100,it,,,,ev,0.31
+        1,EV,cci,10,1,100,it,,,,ev,
+        2,NAC+cells,cci,0,1,150,ip,,,,nac,0.22
+        2,NAC+cells,cci,7,1,500000,iv,,,,,0.22
+        3,cells,cci,7,1,1000000,iv,,,,cells,
+        """;
+
+    [Fact]
+    public void ProductAndBodyWeightColumnsAreRead()
+    {
+        var animals = ReadAnimals(Mixed);
+        Assert.Equal([new Dose(7, "ev", "it", 100), new Dose(10, "ev", "it", 100)], animals[0].Doses);
+        Assert.Equal([new Dose(0, "nac", "ip", 150), Dose.Cells(7, "iv", 5e5)], animals[1].Doses); // an empty PRODUCT is cells
+        Assert.Equal([Dose.Cells(7, "iv", 1e6)], animals[2].Doses);
+        Assert.Equal([0.31, 0.22, (double?)null], animals.Select(a => a.BodyWeight));
+    }
+
+    [Fact]
+    public void ProductAndBodyWeightColumnsRoundTrip()
+    {
+        var animals = ReadAnimals(Mixed);
+        using var writer = new StringWriter();
+        ObservationCsvWriter.Write(writer, animals);
+        Assert.StartsWith(ObservationCsvWriter.Header + ",PRODUCT,WT", writer.ToString());
+        Assert.Equal(animals, ReadAnimals(writer.ToString()));
+    }
+
+    [Theory]
+    [InlineData("100,it,,,,ev,0.31", "100,it,,,,§exo,0.31", "PRODUCT", "unknown product 'exo'; expected one of cells, ev, nac")]
+    [InlineData("100,it,,,,ev,0.31", "100,§ip,,,,ev,0.31", "ROUTE", "product 'ev' is not given by route 'ip'; its routes are iv, it")]
+    [InlineData("100,it,,,,ev,0.31", "§-100,it,,,,ev,0.31", "AMT", "-100 is negative", "the amount of ev in ug")]
+    [InlineData("100,it,,,,ev,0.31", "100,it,,,,ev,§0.29", "WT", "animal 1 weighs 0.29 kg here but 0.31 kg on line 2; expected one body weight per animal")]
+    [InlineData("150,ip,,,,nac,0.22", "150,ip,,,,nac,§-0.22", "WT", "-0.22 is not a body weight; expected kg > 0")]
+    [InlineData("150,ip,,,,nac,0.22", "150,ip,,,,nac,§heavy", "WT", "'heavy' is not a number; expected the animal's body weight in kg")]
+    public void BadProductsAndBodyWeightsAreReportedAtTheirColumn(string find, string replace, string column, params string[] mentions) =>
+        AssertErrorAt((r, s) => ObservationCsvReader.Read(r, s, Model), Mutate(Mixed, find, replace), column, mentions);
 }

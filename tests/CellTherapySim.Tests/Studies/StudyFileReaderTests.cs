@@ -1,4 +1,5 @@
 using CellTherapySim.Modeling;
+using CellTherapySim.Simulation;
 using CellTherapySim.Studies;
 using static CellTherapySim.Tests.Modeling.InputTestSupport;
 
@@ -55,6 +56,34 @@ public class StudyFileReaderTests
         Assert.Equal(VariabilityScale.Logit, study.Variability.Terms[1].Scale);
         Assert.Equal(0.2, study.Variability.Correlations.Single().R);
     }
+
+    [Fact]
+    public void ProductsAmountsWithUnitsAndBodyWeight()
+    {
+        var study = Read(Mutate(Minimal, "      - {route: it, cells: 5e5, days: [3, 10]}",
+            "      - {route: it, product: ev, amount: 0.1mg, days: [3, 10]}\n      - {route: ip, product: nac, amount: 150mg/kg, day: 0, every: 1, doses: 3}\nbody_weight: 0.3"));
+        var doses = study.Design.Groups[1].Doses;
+        Assert.Equal([new Dose(0, "nac", "ip", 150), new Dose(1, "nac", "ip", 150), new Dose(2, "nac", "ip", 150), new Dose(3, "ev", "it", 100)], doses.Take(4));
+        Assert.Equal(0.3, study.BodyWeight);
+        var typical = study.TypicalParameters(DefaultModel.Definition.Parameters.Select(p => p.Value).ToArray());
+        Assert.Equal(0.3, typical[DefaultModel.Definition.ParameterIndex("BW")]);
+    }
+
+    [Theory]
+    [InlineData("cells: 5e5", "product: ev, amount: 100ug", "ip", "product 'ev' is not given by route 'ip'", "iv, it")]
+    public void ProductsAreCheckedAgainstTheirRoutes(string find, string replace, string token, params string[] mentions) =>
+        AssertErrorAt(Mutate(Minimal, "{route: it, cells: 5e5", "{route: ip, cells: 5e5").Replace(find, replace), token, mentions);
+
+    [Theory]
+    [InlineData("cells: 5e5", "product: exo, amount: 1ug", "exo", "unknown product 'exo'; expected one of cells, ev, nac")]
+    [InlineData("cells: 5e5", "product: ev, amount: 100", "100", "the amount '100' has no unit; expected one of ng, ug, mg, g")]
+    [InlineData("cells: 5e5", "product: ev, amount: 1e6cells", "1e6cells", "does not fit doses in ug")]
+    [InlineData("cells: 5e5", "amount: 100ug", "100ug", "has 'amount' but no 'product'")]
+    [InlineData("cells: 5e5", "product: ev, cells: 5e5", "5e5", "has 'cells' and 'product'/'amount'")]
+    [InlineData("cells: 5e5", "product: ev", "{route: it", "has no amount")]
+    [InlineData("groups:", "body_weight: -1\ngroups:", "-1", "'body_weight' must be a body weight in kg, > 0")]
+    public void BadProductEntriesAreReportedWhereTheyAre(string find, string replace, string token, params string[] mentions) =>
+        AssertErrorAt(Minimal.Replace(find, replace.Replace("\\n", "\n")), token, mentions);
 
     [Theory]
     [InlineData("cci-iv-day7.yaml", 3, 10)]
