@@ -11,7 +11,7 @@ internal static class CheckCommand
     public static Command Create(IAnsiConsole console)
     {
         var file = new Argument<string?>("FILE") { Description = "Model file (YAML). Default: the embedded msc-neuropathic-pain model.", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("check", "Validate a model file and print its states, parameters (with units and priors), readouts, routes, injury presets and endpoints.") { file };
+        var command = new Command("check", "Validate a model file and print its states, parameters (with units and priors), readouts, products with their routes and dose units, injury presets and endpoints.") { file };
         command.SetAction(parse =>
         {
             var model = ModelLoader.Load(parse.GetValue(file));

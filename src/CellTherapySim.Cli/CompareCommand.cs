@@ -17,7 +17,7 @@ internal sealed class CompareCommand
     private readonly Option<string?> _study = CommonOptions.Study();
     private readonly Option<string[]> _regimens = new("--regimen")
     {
-        Description = "A regimen ROUTE:CELLS@DAY[,DAY...], several joined with '+', e.g. iv:1e6@7,14,21 or iv:1e6@7+it:1e5@14 (repeatable; one per regimen compared).",
+        Description = "A regimen ROUTE:PRODUCT:AMOUNT@DAY[,DAY...] with the unit on the amount (days may be FIRST-LAST/EVERY; for cells also ROUTE:CELLS@DAY...), several joined with '+', e.g. iv:1e6@7,14,21, it:ev:100ug@7,10 or ip:nac:150mg/kg@0-14/1+iv:cells:5e5@7 (repeatable; one per regimen compared).",
         HelpName = "REGIMEN",
         AllowMultipleArgumentsPerToken = false,
     };
@@ -87,7 +87,7 @@ internal sealed class CompareCommand
     {
         var texts = parse.GetValue(_regimens) ?? [];
         if (texts.Length == 0)
-            throw new InputException("--regimen", "no regimen to compare; give --study FILE or at least one --regimen ROUTE:CELLS@DAY, e.g. --regimen iv:1e6@7 --regimen it:1e6@7");
+            throw new InputException("--regimen", "no regimen to compare; give --study FILE or at least one --regimen ROUTE:PRODUCT:AMOUNT@DAY, e.g. --regimen iv:1e6@7 --regimen it:1e6@7");
         var definition = ModelLoader.Read(parse.GetValue(_model));
         var scenario = definition.Scenario;
         var injury = parse.GetValue(_injury) ?? scenario.Injury;

@@ -16,7 +16,7 @@ internal static class DataCommand
         {
             Description = $"Study data (CSV): individual animals ({ObservationCsvReader.Header}) or a group summary ({SummaryCsvReader.Header}), told apart by the header.",
         };
-        var model = new Option<string?>("--model") { Description = "Model file (YAML) whose endpoints, cutoffs, routes and injury presets the data must use. Default: the embedded msc-neuropathic-pain model.", HelpName = "FILE" };
+        var model = new Option<string?>("--model") { Description = "Model file (YAML) whose endpoints, cutoffs, products, routes and injury presets the data must use. Default: the embedded msc-neuropathic-pain model.", HelpName = "FILE" };
         var design = new Option<string?>("--design") { Description = "For a summary: the observations file (CSV) or the study file (YAML) of the same study, which gives the groups' injuries and regimens.", HelpName = "FILE" };
         var describe = new Command("describe", "Check a study data file and print its design: groups (injury, regimen, animals), readout days, endpoints, readings per group, day and endpoint, censored readings.")
         {

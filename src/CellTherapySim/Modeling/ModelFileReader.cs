@@ -11,7 +11,7 @@ namespace CellTherapySim.Modeling;
 /// </summary>
 public static partial class ModelFileReader
 {
-    private static readonly string[] TopKeys = ["name", "version", "description", "time_unit", "parameters", "states", "injuries", "intermediates", "equations", "readouts", "products", "routes", "endpoints", "variability", "correlations", "scenario", "agent"];
+    private static readonly string[] TopKeys = ["name", "version", "description", "time_unit", "parameters", "states", "injuries", "intermediates", "equations", "readouts", "products", "routes", "endpoints", "variability", "correlations", "scenario", "agent", "reference"];
     private static readonly string[] ParameterKeys = ["value", "unit", "description", "prior", "fitted", "source"];
     private static readonly string[] StateKeys = ["initial", "unit", "description"];
     private static readonly string[] InjuryKeys = ["description", "initial"];

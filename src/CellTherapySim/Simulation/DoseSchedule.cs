@@ -61,7 +61,10 @@ internal static class DoseSchedule
         foreach (var dose in doses)
         {
             var route = model.Definition.DoseRoute(dose.Product, dose.Route).Route ?? throw new ArgumentException($"dose {dose}: {model.Definition.DoseRoute(dose.Product, dose.Route).Problem}", nameof(doses));
-            events.Add(new DoseEvent(dose.Time, route.TargetState, dose.Amount * scales[route.Index]));
+            // A zero dose (e.g. a vehicle arm written as a dose of 0) is no event: integration does not stop there, so the
+            // trajectory is the undosed one to the bit.
+            var amount = dose.Amount * scales[route.Index];
+            if (amount != 0) events.Add(new DoseEvent(dose.Time, route.TargetState, amount));
         }
         events.Sort((a, b) => a.Time.CompareTo(b.Time));
         return events;

@@ -67,9 +67,11 @@ public class FitPosteriorTests
     public void SummaryDataGradientMatchesFiniteDifferences()
     {
         var design = DesignDerivation.Derive(Animals()).Design;
-        var rows = SummaryCsvReader.Read(Path.Combine(Data, "summary.csv"), Model, design);
+        // S&S day 0 PMWT made a mean of readings all at the cutoff (SD 0), so the censored-mean term is differentiated too.
+        var rows = SummaryCsvReader.Read(Path.Combine(Data, "summary.csv"), Model, design)
+            .Select(r => r is { Group: "S&S", Time: 0, Endpoint: "PMWT" } ? r with { Mean = 15, Sd = 0 } : r).ToList();
         var data = FitData.FromSummary("summary", rows, design, Model);
-        Assert.Contains(data.Means, m => m.Sd == 0);   // S&S day 0 PMWT: every reading at the cutoff
+        Assert.Contains(data.Means, m => m.Sd == 0);
         AssertGradient(new FitModel(Compiled, data, new FitSettings(SolverOptions: Tight)), 3);
     }
 

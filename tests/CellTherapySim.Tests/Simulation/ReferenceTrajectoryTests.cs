@@ -2,39 +2,55 @@ using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;
+using YamlDotNet.RepresentationModel;
 
 namespace CellTherapySim.Tests.Simulation;
 
-/// <summary>The default model (v2) reproduces MODEL.md's reference trajectories (an independent tight-tolerance solution, rounded to 0.1) with both solvers.</summary>
+/// <summary>The default model reproduces its file's reference solution with both solvers (MODEL.md's rounded tables: DefaultModelV2Tests).</summary>
 public class ReferenceTrajectoryTests
 {
-    private static readonly double[] Days = [0, 1, 3, 5, 7, 9, 11, 13, 15];
-
-    public static TheoryData<string, string, string, double[], double[]> Scenarios => new()
+    /// <summary>The scenarios of the model file's `reference:` section (its v2 reference solution at rtol 1e-10).</summary>
+    public static TheoryData<string> FileScenarios()
     {
-        // MODEL.md v2, "Reference trajectories" (SciPy Radau, rtol 1e-11), days 0-15.
-        { "sham", "cci", "none", [15.0, 15.0, 15.0, 15.0, 15.0, 15.0, 15.0, 15.0, 15.0], [11.0, 11.0, 11.0, 10.9, 10.9, 10.9, 10.9, 10.9, 10.9] },
-        { "CCI+saline", "cci", "none", [15.0, 15.0, 13.1, 8.5, 5.7, 4.5, 3.9, 3.6, 3.5], [11.0, 9.9, 7.8, 7.6, 7.5, 7.5, 7.5, 7.6, 7.6] },
-        { "CCI+IV 1e6 at day 7", "cci", "7:iv:1e6", [15.0, 15.0, 13.1, 8.5, 5.7, 5.3, 6.3, 6.9, 6.9], [11.0, 9.9, 7.8, 7.6, 7.5, 9.1, 9.2, 8.6, 8.2] },
-        { "CCI+IT 1e6 at day 7", "cci", "7:it:1e6", [15.0, 15.0, 13.1, 8.5, 5.7, 5.3, 6.9, 9.2, 11.4], [11.0, 9.9, 7.8, 7.6, 7.5, 9.5, 10.4, 10.7, 10.8] },
-    };
+        var data = new TheoryData<string>();
+        foreach (var name in ReferenceSection().Children.Keys) data.Add(((YamlScalarNode)name).Value!);
+        return data;
+    }
 
+    private static YamlMappingNode ReferenceSection()
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(DefaultModel.Text));
+        return (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode).Children[new YamlScalarNode("reference")];
+    }
+
+    /// <summary>
+    /// The model file's reference table (10 significant digits) is this model's solution: Rodas4 at rtol 1e-10 within
+    /// 1e-8 (relative to the value, at least 1), and Dormand–Prince, an independent explicit method, within 1e-6.
+    /// </summary>
     [Theory]
-    [MemberData(nameof(Scenarios))]
-    public void ReproducesModelMdToPrintedPrecision(string scenario, string injury, string dose, double[] pmwt, double[] twl)
+    [MemberData(nameof(FileScenarios))]
+    public void ReproducesTheModelFilesReferenceSolution(string scenario)
     {
-        if (scenario == "sham") injury = "sham";
+        var entry = (YamlMappingNode)ReferenceSection().Children[new YamlScalarNode(scenario)];
+        double[] Numbers(string key) => ((YamlSequenceNode)entry.Children[new YamlScalarNode(key)]).Children
+            .Select(n => double.Parse(((YamlScalarNode)n).Value!, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var model = CompiledModel.Compile(DefaultModel.Definition);
-        var doses = dose == "none" ? [] : Dose.Parse(dose, model.Definition, "test");
-        var tight = new SolverOptions(RelativeTolerance: 1e-10, AbsoluteTolerance: 1e-13);
-
-        foreach (var kind in new[] { SolverKind.Stiff, SolverKind.Nonstiff })
+        var doses = ((YamlSequenceNode)entry.Children[new YamlScalarNode("doses")]).Children
+            .SelectMany(n => Dose.Parse(((YamlScalarNode)n).Value!, model.Definition, "reference")).ToList();
+        var injury = ((YamlScalarNode)entry.Children[new YamlScalarNode("injury")]).Value!;
+        var days = Numbers("days");
+        var tight = new SolverOptions(RelativeTolerance: 1e-10, AbsoluteTolerance: 1e-12);
+        foreach (var (kind, tolerance) in new[] { (SolverKind.Stiff, 1e-8), (SolverKind.Nonstiff, 1e-6) })
         {
-            var trajectory = new Simulator(model, kind, tight).Simulate(model.DefaultParameters(), model.InitialState(injury), doses, Days);
-            for (var i = 0; i < Days.Length; i++)
+            var trajectory = new Simulator(model, kind, tight).Simulate(model.DefaultParameters(), model.InitialState(injury), doses, days);
+            foreach (var readout in new[] { "PMWT", "TWL", "Iba1" })
             {
-                Assert.Equal(pmwt[i], Math.Round(trajectory.Readout(i, 0), 1, MidpointRounding.AwayFromZero));
-                Assert.Equal(twl[i], Math.Round(trajectory.Readout(i, 1), 1, MidpointRounding.AwayFromZero));
+                var expected = Numbers(readout);
+                var r = model.Definition.Readouts.ToList().FindIndex(x => x.Name == readout);
+                for (var i = 0; i < days.Length; i++)
+                    Assert.True(Math.Abs(trajectory.Readout(i, r) - expected[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])),
+                        $"{scenario} {kind} {readout} day {days[i]}: {trajectory.Readout(i, r):R} vs {expected[i]:R}");
             }
         }
     }

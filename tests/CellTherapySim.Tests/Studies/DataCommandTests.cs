@@ -22,7 +22,7 @@ public sealed class DataCommandTests : IDisposable
         Assert.Contains("Readout days: 0, 1, 3, 5, 7, 9, 11, 13, 15", output);
         Assert.Contains("Endpoints: PMWT (g), TWL (s)", output);
         Assert.Matches(@"C&U\s+TWL(\s+10){9}", output);
-        Assert.Matches(@"S&S\s+PMWT\s+50\s+0\s+90", output); // censored readings: right, left, of all
+        Assert.Matches(@"S&S\s+PMWT\s+52\s+0\s+90", output); // censored readings: right, left, of all
         Assert.DoesNotContain("Ignored columns", output);
     }
 

@@ -44,7 +44,7 @@ public sealed class ObservationCsvReaderTests
         var expected = rows.Where(r => Field(r, "EVID") == "0")
             .GroupBy(r => (Group: Field(r, "GROUP"), Endpoint: Field(r, "DVID")))
             .ToDictionary(g => g.Key, g => (Right: g.Count(r => Field(r, "CENS") == "-1"), Left: g.Count(r => Field(r, "CENS") == "1"), All: g.Count()));
-        Assert.Equal(81, expected.Values.Sum(v => v.Right)); // guards the test itself: 50 sham + 31 CCI right-censored PMWT readings
+        Assert.Equal(94, expected.Values.Sum(v => v.Right)); // guards the test itself: 52 sham + 42 CCI right-censored PMWT readings
 
         var counts = DesignDerivation.CountReadings(ObservationCsvReader.Read(ObservationsPath, Model));
         var actual = counts.GroupBy(c => (c.Group, c.Endpoint))

@@ -88,6 +88,8 @@ public class StudyFileReaderTests
     [Theory]
     [InlineData("cci-iv-day7.yaml", 3, 10)]
     [InlineData("cci-routes-repeated.yaml", 5, 8)]
+    [InlineData("ev-vs-cells.yaml", 5, 10)]
+    [InlineData("nac-combination.yaml", 5, 10)]
     public void ShippedStudiesLoad(string file, int groups, int animals)
     {
         var study = StudyFileReader.ReadFile(Path.Combine(RepositoryRoot(), "models", "studies", file));
