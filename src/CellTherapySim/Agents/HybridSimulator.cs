@@ -32,6 +32,9 @@ public sealed record AgentStatistics(int Steps, double LargestStep, long SiteUpd
     public long AgentUpdates => SiteUpdates + CellEvents;
 }
 
+/// <summary>The fastest rates (1/day) along a run's mean-field path: of a lattice state (fields, microglia) and of a well-mixed state.</summary>
+public readonly record struct FastestRates(double Lattice, double WellMixed);
+
 /// <summary>One hybrid run: lattice-mean states and readouts at the output times, snapshots and work counters.</summary>
 public sealed record HybridRun(Trajectory Trajectory, IReadOnlyList<LatticeSnapshot> Snapshots, AgentStatistics Statistics);
 
@@ -48,8 +51,11 @@ public sealed record HybridRun(Trajectory Trajectory, IReadOnlyList<LatticeSnaps
 /// territory weight — and the microglial cell flips with probability 1 − exp(−rate·Δ), rate α = f_M(M = 0) when
 /// resting and β = −f_M(M = 1) when activated; (3) diffusion (<see cref="DorsalHornLattice.Diffuse"/>); (4) the cells
 /// over [t, t + Δ] with D linear between its values at t and t + Δ (exact thinning).</para>
-/// <para>Δ is the largest step ≤ 0.01 day with Δ·r ≤ 0.02, r the fastest rate |∂fᵢ/∂xᵢ| of a field, well-mixed or
-/// microglia state along the mean-field (ODE) path, and output, dose and snapshot times fall on step boundaries.</para>
+/// <para>Δ is the largest step ≤ 0.01 day with Δ·r ≤ 0.02, r the fastest rate |∂fᵢ/∂xᵢ| of a field or the microglia
+/// state along the mean-field (ODE) path, and output, dose and snapshot times fall on step boundaries; the well-mixed
+/// states take as many sub-steps of (1) as keep their own fastest rate times the sub-step at or below 0.002 (a
+/// multirate splitting: a fast product compartment, e.g. NAC absorption at 100/day, does not shrink the lattice's step).
+/// Doses of products other than cells go into their well-mixed target state (or uniformly onto a field they target).</para>
 /// </remarks>
 public sealed class HybridSimulator
 {
@@ -58,6 +64,12 @@ public sealed class HybridSimulator
 
     /// <summary>Automatic steps keep Δ × the fastest rate at or below this.</summary>
     public const double StepRateProduct = 0.02;
+
+    /// <summary>
+    /// Sub-steps of the well-mixed states keep Δ × their fastest rate at or below this: they cost one right-hand side and
+    /// Jacobian of the model each (no lattice work), so they can be ten times finer than the lattice's step.
+    /// </summary>
+    public const double WellMixedStepRateProduct = 0.002;
 
     /// <summary>
     /// A fixed step is refused when Δ × the fastest rate exceeds this: the splitting error is first order, and at 0.1 the
@@ -84,30 +96,37 @@ public sealed class HybridSimulator
     public Simulator MeanField => _meanField;
 
     /// <summary>
-    /// The fastest rate |∂fᵢ/∂xᵢ| (1/day) of a field, well-mixed or microglia state along the mean-field path of the run,
-    /// sampled every 0.05 day; states that stay 0 on the whole path (products not dosed) do not count.
+    /// The fastest rates |∂fᵢ/∂xᵢ| (1/day) along the mean-field path of the run, sampled every 0.05 day: of a field or
+    /// the microglia state (<see cref="FastestRates.Lattice"/>, which sets the step) and of a well-mixed state
+    /// (<see cref="FastestRates.WellMixed"/>, which sets its sub-steps). States that stay 0 on the whole path (products not
+    /// dosed) do not count.
     /// </summary>
-    public double FastestRate(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double end)
+    public FastestRates Rates(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double end)
     {
         var model = Model.Model;
         var n = model.StateCount;
         var grid = Enumerable.Range(0, (int)Math.Ceiling(end / 0.05) + 1).Select(i => Math.Min(i * 0.05, end)).Distinct().ToArray();
         var path = _meanField.Simulate(parameters, initial, doses, grid);
-        // A state that stays exactly 0 along the path (a product never dosed, e.g. EVs in a cell-only run) has no dynamics to resolve.
-        var states = Model.FieldStates.Concat(Model.GlobalStates).Append(Model.Section.MicrogliaState)
-            .Where(s => Enumerable.Range(0, grid.Length).Any(i => path.States[i * n + s] != 0)).ToArray();
+        bool Moves(int s) => Enumerable.Range(0, grid.Length).Any(i => path.States[i * n + s] != 0);
+        var lattice = Model.FieldStates.Append(Model.Section.MicrogliaState).Where(Moves).ToArray();
+        var wellMixed = Model.GlobalStates.Where(Moves).ToArray();
         var x = new double[n];
         var jacobian = new double[n * n];
         var dfdt = new double[n];
-        var fastest = 0.0;
+        var (fastestLattice, fastestWellMixed) = (0.0, 0.0);
         for (var i = 0; i < grid.Length; i++)
         {
             Array.Copy(path.States, i * n, x, 0, n);
             model.Jacobian(grid[i], x, parameters, jacobian, dfdt);
-            foreach (var s in states) fastest = Math.Max(fastest, Math.Abs(jacobian[s * n + s]));
+            foreach (var s in lattice) fastestLattice = Math.Max(fastestLattice, Math.Abs(jacobian[s * n + s]));
+            foreach (var s in wellMixed) fastestWellMixed = Math.Max(fastestWellMixed, Math.Abs(jacobian[s * n + s]));
         }
-        return fastest;
+        return new FastestRates(fastestLattice, fastestWellMixed);
     }
+
+    /// <summary>The fastest lattice rate (fields and microglia; see <see cref="Rates"/>), which sets the step.</summary>
+    public double FastestRate(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double end) =>
+        Rates(parameters, initial, doses, end).Lattice;
 
     /// <summary>
     /// Simulates one animal from <paramref name="initial"/> at day 0 through <paramref name="doses"/> to the increasing
@@ -127,8 +146,9 @@ public sealed class HybridSimulator
         if (snapshots.Any(t => t < 0 || t > end)) throw new ArgumentException($"snapshot times must lie within [0, {end}]", nameof(snapshotTimes));
         var ordered = doses.Where(d => d.Time <= end).OrderBy(d => d.Time).ToArray();
         CheckCellCount(ordered, "agent engine", "the doses");
-        var step = Step(parameters, initial, ordered, end);
-        var run = new Run(this, parameters, initial, ordered, seed, Math.Max(end, step), step);
+        var rates = end > 0 ? Rates(parameters, initial, ordered, end) : new FastestRates(0, 0);
+        var step = Step(rates.Lattice);
+        var run = new Run(this, parameters, initial, ordered, seed, Math.Max(end, step), step, rates.WellMixed);
         return run.Execute(times, snapshots);
     }
 
@@ -141,10 +161,9 @@ public sealed class HybridSimulator
             throw new InputException(source, $"{what} give {cells.ToString("0.##e0", CultureInfo.InvariantCulture)} cells; the agent engine follows every cell and takes at most {MaxCells.ToString("0.##e0", CultureInfo.InvariantCulture)} per animal (17 bytes each); use the ODE engine for larger doses");
     }
 
-    /// <summary>The step: the model's fixed agent step (checked against the fastest rate) or the automatic one.</summary>
-    private double Step(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double end)
+    /// <summary>The step: the model's fixed agent step (checked against the fastest lattice rate) or the automatic one.</summary>
+    private double Step(double fastest)
     {
-        var fastest = end > 0 ? FastestRate(parameters, initial, doses, end) : 0;
         if (Model.Section.Step is { } fixedStep)
         {
             if (fastest * fixedStep > MaxStepRateProduct)
@@ -162,6 +181,7 @@ public sealed class HybridSimulator
         private readonly double[] _p;
         private readonly Dose[] _doses;
         private readonly double _step;
+        private readonly double _wellMixedRate;
         private readonly Xoshiro256StarStar _random;
         private readonly DorsalHornLattice _lattice;
         private readonly double[] _weights;
@@ -177,8 +197,9 @@ public sealed class HybridSimulator
         private double _largestStep;
         private long _transitions;
 
-        public Run(HybridSimulator owner, double[] parameters, double[] initial, Dose[] doses, int seed, double horizon, double step)
+        public Run(HybridSimulator owner, double[] parameters, double[] initial, Dose[] doses, int seed, double horizon, double step, double wellMixedRate)
         {
+            _wellMixedRate = wellMixedRate;
             _model = owner.Model;
             var section = _model.Section;
             var n = _model.Model.StateCount;
@@ -281,14 +302,20 @@ public sealed class HybridSimulator
             var n = model.StateCount;
             var section = _model.Section;
 
-            // (1) Well-mixed states at the lattice-mean state (the sites below see the values at t).
+            // (1) Well-mixed states at the lattice-mean state (the sites below see the values at t), in sub-steps short
+            // enough for the fastest well-mixed rate (e.g. a product's absorption), the lattice means held at their values at t.
             Array.Copy(_mean, _local, n);
-            model.RightHandSide(t, _mean, _p, _derivative);
-            model.Jacobian(t, _mean, _p, _jacobian, _dfdt);
             var afferent = section.Afferents.State;
             var injuryAtStart = _mean[afferent];
-            foreach (var s in _model.GlobalStates)
-                _mean[s] += h * _derivative[s] / (1 - h * Math.Min(_jacobian[s * n + s], 0));
+            var substeps = Math.Max(1, (int)Math.Ceiling(h * _wellMixedRate / WellMixedStepRateProduct - 1e-9));
+            var hs = h / substeps;
+            for (var j = 0; j < substeps; j++)
+            {
+                model.RightHandSide(t + j * hs, _mean, _p, _derivative);
+                model.Jacobian(t + j * hs, _mean, _p, _jacobian, _dfdt);
+                foreach (var s in _model.GlobalStates)
+                    _mean[s] += hs * _derivative[s] / (1 - hs * Math.Min(_jacobian[s * n + s], 0));
+            }
             var injuryAtEnd = Math.Max(_mean[afferent], 0);
 
             // (2) Local reactions and microglia at each site's state at t.

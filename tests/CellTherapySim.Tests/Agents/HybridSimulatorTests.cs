@@ -320,6 +320,51 @@ public class HybridSimulatorTests(ITestOutputHelper output)
         Assert.Contains("step 0.1 day", error.Message);
     }
 
+    /// <summary>
+    /// EVs and NAC are well-mixed products in the agent engine: intrathecal EVs on days 7 and 10 and NAC 150 mg/kg i.p. daily
+    /// on days 0–14 (no cells). In the well-mixed limit (64 × 64 microglia: activated-fraction SD ≤ 0.5/64 = 0.0078) the
+    /// lattice means follow the ODE as for cells (M within 0.02 — 2.5 SD plus the splitting error —, PMWT within 0.3 g, TWL
+    /// within 0.2 s); the product states, integrated in sub-steps for their fast rates (NAC absorption 100/day), follow the
+    /// ODE's EV and plasma NAC amounts within 1% of their peaks; no cell ever exists; and the lattice step is set by the
+    /// fields and microglia alone (not shrunk by the products' rates).
+    /// </summary>
+    [Fact]
+    public void EvAndNacDosesAreWellMixedProductsThatFollowTheOde()
+    {
+        var engine = Engine(WellMixed(64));
+        var model = engine.Model.Model;
+        Dose[] doses = [new Dose(7, "ev", "it", 100), new Dose(10, "ev", "it", 100), .. Dose.Parse("0-14/1:ip:nac:150mg/kg", Definition, "test")];
+        // Every quarter day, and 0.4 h after each NAC dose (its plasma peak).
+        var times = Enumerable.Range(0, 61).Select(i => i * 0.25).Concat(Enumerable.Range(0, 15).Select(d => d + 1.0 / 60)).Order().ToArray();
+        var rates = engine.Rates(model.DefaultParameters(), model.InitialState("cci"), doses, 15);
+        output.WriteLine($"fastest lattice rate {rates.Lattice:G4}/day, well-mixed {rates.WellMixed:G4}/day");
+        Assert.True(rates.WellMixed > 50 && rates.Lattice < 10, "the products' rates are well-mixed ones");
+        var run = engine.Simulate(model.DefaultParameters(), model.InitialState("cci"), doses, times, seed: 3);
+        Assert.True(run.Statistics.LargestStep >= HybridSimulator.StepRateProduct / rates.Lattice * 0.99, $"step {run.Statistics.LargestStep}");
+        var ode = new Simulator(model, SolverKind.Stiff, Tight).Simulate(model.DefaultParameters(), model.InitialState("cci"), doses, times);
+        Assert.Equal(0, run.Statistics.CellEvents);
+        int pmwt = Definition.Readouts.ToList().FindIndex(r => r.Name == "PMWT"), twl = Definition.Readouts.ToList().FindIndex(r => r.Name == "TWL");
+        double Largest(Func<int, double> deviation) => Enumerable.Range(0, times.Length).Max(deviation);
+        double Peak(string state) => Enumerable.Range(0, times.Length).Max(i => ode.State(i, S(state)));
+        var (m, p, w) = (Largest(i => Math.Abs(run.Trajectory.State(i, S("M")) - ode.State(i, S("M")))),
+            Largest(i => Math.Abs(run.Trajectory.Readout(i, pmwt) - ode.Readout(i, pmwt))), Largest(i => Math.Abs(run.Trajectory.Readout(i, twl) - ode.Readout(i, twl))));
+        var (vq, np) = (Largest(i => Math.Abs(run.Trajectory.State(i, S("VQ")) - ode.State(i, S("VQ")))) / Peak("VQ"),
+            Largest(i => Math.Abs(run.Trajectory.State(i, S("NP")) - ode.State(i, S("NP")))) / Peak("NP"));
+        var what = $"largest deviations: M {m:F4}, PMWT {p:F3} g, TWL {w:F3} s, VQ {vq:P2} and NP {np:P2} of their peaks";
+        output.WriteLine(what);
+        Assert.True(m <= 0.02 && p <= 0.3 && w <= 0.2 && vq <= 0.01 && np <= 0.01, what);
+        Assert.All(new[] { "B", "L", "Q", "T" }, state => Assert.All(Enumerable.Range(0, times.Length), i => Assert.Equal(0, run.Trajectory.State(i, S(state)))));
+    }
+
+    /// <summary>The per-run cell limit counts cells only: a large NAC or EV dose is not a cell count.</summary>
+    [Fact]
+    public void TheCellLimitCountsCellsOnly()
+    {
+        HybridSimulator.CheckCellCount([new Dose(0, "nac", "ip", 1e9), new Dose(7, "ev", "it", 1e9), Dose.Cells(7, "iv", 1e6)], "test", "the doses");
+        var error = Assert.Throws<InputException>(() => HybridSimulator.CheckCellCount([new Dose(0, "nac", "ip", 1), Dose.Cells(7, "iv", 6e7)], "test", "the doses"));
+        Assert.Contains("give 6e7 cells", error.Message);
+    }
+
     /// <summary>Transplanted cells enter as doses only: a cell compartment that does not start empty is bad input.</summary>
     [Fact]
     public void CellCompartmentsMustStartEmpty()
