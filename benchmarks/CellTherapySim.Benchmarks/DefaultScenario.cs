@@ -20,7 +20,10 @@ public static class DefaultScenario
     /// <summary>The benchmark's tolerances: rtol 1e-6, atol 1e-9.</summary>
     public static readonly SolverOptions Options = new(RelativeTolerance: 1e-6, AbsoluteTolerance: 1e-9);
 
-    /// <summary>Runs the scenario once.</summary>
-    public static Trajectory Run(Simulator simulator) =>
-        simulator.Simulate(Model.DefaultParameters(), Model.InitialState("cci"), Doses, Days);
+    /// <summary>The combination scenario of models/studies/nac-combination.yaml: NAC 150 mg/kg i.p. daily on days 0–14 and 5e5 cells IV at day 7.</summary>
+    public static readonly Dose[] CombinationDoses = [.. Dose.Parse("0-14/1:ip:nac:150mg/kg", Model.Definition, "benchmark"), Dose.Cells(7, "iv", 5e5)];
+
+    /// <summary>Runs the scenario once (or with other <paramref name="doses"/>).</summary>
+    public static Trajectory Run(Simulator simulator, IReadOnlyList<Dose>? doses = null) =>
+        simulator.Simulate(Model.DefaultParameters(), Model.InitialState("cci"), doses ?? Doses, Days);
 }
