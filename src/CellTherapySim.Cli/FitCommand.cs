@@ -50,7 +50,7 @@ internal static class FitCommand
             var compiled = CompiledModel.Compile(definition);
             var dataPath = parse.GetValue(data)!;
             var designPath = parse.GetValue(design);
-            var derived = designPath is null ? null : DesignFile.Read(designPath, definition);
+            var (derived, designBodyWeight) = designPath is null ? (null, null) : DesignFile.ReadWithBodyWeight(designPath, definition);
             var file = StudyDataFile.Read(dataPath, definition, derived?.Design);
             var randomNames = Names(parse.GetValue(randomEffects));
             FitData fitData;
@@ -62,7 +62,7 @@ internal static class FitCommand
             else
             {
                 if (derived is null) throw new InputException("--design", $"'{dataPath}' holds group summaries, which do not say the groups' injuries and regimens; give the study's observations or study file with --design");
-                fitData = FitData.FromSummary(dataPath, file.Summary, derived.Design, definition);
+                fitData = FitData.FromSummary(dataPath, file.Summary, derived.Design, definition, designBodyWeight);
             }
             var parameters = ParameterOverrides.Apply(definition, compiled.DefaultParameters(), parse.GetValue(set) ?? [], "--set");
             var freeNames = parse.GetValue(free) is { } f ? Names(f) : null;

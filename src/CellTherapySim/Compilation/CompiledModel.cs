@@ -64,6 +64,23 @@ public sealed class CompiledModel
     /// <summary>The parameters that some dose scale uses (indices), e.g. body weight and bioavailability.</summary>
     public IReadOnlySet<int> DoseScaleParameters { get; }
 
+    private readonly ConcurrentDictionary<string, int[]> _active = new();
+
+    /// <summary>
+    /// The states a simulation from <paramref name="initial"/> with doses into the states <paramref name="dosed"/> must
+    /// integrate, in model order: all but those that provably stay 0 (<see cref="DormantStates"/>); computed once per
+    /// pattern of zero initial values and dosed states, then shared.
+    /// </summary>
+    internal int[] ActiveStates(double[] initial, IReadOnlySet<int> dosed)
+    {
+        var key = string.Concat(Enumerable.Range(0, StateCount).Select(i => dosed.Contains(i) ? 'd' : initial[i] == 0 ? '0' : 'x'));
+        return _active.GetOrAdd(key, _ =>
+        {
+            var dormant = DormantStates.Find(Definition, initial, dosed);
+            return Enumerable.Range(0, StateCount).Where(i => !dormant[i]).ToArray();
+        });
+    }
+
     private readonly ConcurrentDictionary<string, SensitivityEquations> _sensitivities = new();
 
     /// <summary>The compiled forward sensitivity equations for the free parameters <paramref name="free"/> (compiled once per set, then shared).</summary>

@@ -67,9 +67,12 @@ public sealed record FitData(
             animals.Select(a => a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), groups);
     }
 
-    /// <summary>Group means of the summary format, with the design (injury and regimen of each group) given separately.</summary>
+    /// <summary>
+    /// Group means of the summary format, with the design (injury and regimen of each group) given separately, and the
+    /// animals' <paramref name="bodyWeight"/> (kg; a study file's body_weight) or null for the model's.
+    /// </summary>
     /// <exception cref="InputException">A group missing from the design, or no usable rows.</exception>
-    public static FitData FromSummary(string source, IReadOnlyList<SummaryRow> rows, StudyDesign design, ModelDefinition model)
+    public static FitData FromSummary(string source, IReadOnlyList<SummaryRow> rows, StudyDesign design, ModelDefinition model, double? bodyWeight = null)
     {
         var scenarios = new List<FitScenario>();
         var groups = new List<(string, int)>();
@@ -77,7 +80,7 @@ public sealed record FitData(
         {
             var g = design.Groups.FirstOrDefault(x => x.Name == group)
                 ?? throw new InputException(source, $"group '{group}' is not in the design; expected one of {string.Join(", ", design.Groups.Select(x => x.Name))}");
-            scenarios.Add(new FitScenario(g.Injury, g.Doses, rows.Where(r => r.Group == group).Select(r => r.Time).Distinct().Order().ToArray(), -1));
+            scenarios.Add(new FitScenario(g.Injury, g.Doses, rows.Where(r => r.Group == group).Select(r => r.Time).Distinct().Order().ToArray(), -1, bodyWeight));
             groups.Add((group, scenarios.Count - 1));
         }
         var means = rows.Select(r =>

@@ -17,14 +17,15 @@ internal static class DoseSchedule
     /// <summary>
     /// Integrates <paramref name="system"/> from <paramref name="start"/> with <paramref name="y"/> (its state there on
     /// entry, at the last output time on return) through <paramref name="doses"/>, writing the state at each of the
-    /// increasing <paramref name="times"/> (≥ start) as one row of <paramref name="output"/>.
+    /// increasing <paramref name="times"/> (≥ start) as one row of <paramref name="output"/>. <paramref name="states"/>
+    /// names the model state of each leading component of the integrated vector (null: all the model's states, in order).
     /// </summary>
     /// <exception cref="SimulationException">The solver failed; the message names the time, states and likely cause.</exception>
     public static SolverStatistics Integrate(CompiledModel model, IOdeSolver solver, IOdeSystem system, SolverOptions options,
-        double[] parameters, IReadOnlyList<Dose> doses, double start, double[] y, double[] times, double[] output)
+        double[] parameters, IReadOnlyList<Dose> doses, double start, double[] y, double[] times, double[] output, int[]? states = null)
     {
         int dimension = system.Dimension, m = times.Length;
-        var events = DoseEvents(model, parameters, doses);
+        var events = DoseEvents(model, parameters, doses, states);
         var statistics = new SolverStatistics();
 
         var current = start;
@@ -45,7 +46,7 @@ internal static class DoseSchedule
             }
             catch (SolverException failure)
             {
-                throw new SimulationException(Describe(model, failure), failure);
+                throw new SimulationException(Describe(model, failure, states), failure);
             }
             k += count;
             current = boundary;
@@ -53,7 +54,7 @@ internal static class DoseSchedule
         return statistics;
     }
 
-    private static List<DoseEvent> DoseEvents(CompiledModel model, double[] parameters, IReadOnlyList<Dose> doses)
+    private static List<DoseEvent> DoseEvents(CompiledModel model, double[] parameters, IReadOnlyList<Dose> doses, int[]? states)
     {
         var events = new List<DoseEvent>(doses.Count);
         if (doses.Count == 0) return events;
@@ -64,7 +65,7 @@ internal static class DoseSchedule
             // A zero dose (e.g. a vehicle arm written as a dose of 0) is no event: integration does not stop there, so the
             // trajectory is the undosed one to the bit.
             var amount = dose.Amount * scales[route.Index];
-            if (amount != 0) events.Add(new DoseEvent(dose.Time, route.TargetState, amount));
+            if (amount != 0) events.Add(new DoseEvent(dose.Time, states is null ? route.TargetState : Array.IndexOf(states, route.TargetState), amount));
         }
         events.Sort((a, b) => a.Time.CompareTo(b.Time));
         return events;
@@ -72,10 +73,11 @@ internal static class DoseSchedule
 
     private static void Apply(DoseEvent dose, double[] y) => y[dose.State] += dose.Amount;
 
-    /// <summary>The failure in model terms: the day, the reason, each state by name (the model's states only) and the likely cause.</summary>
-    private static string Describe(CompiledModel model, SolverException failure)
+    /// <summary>The failure in model terms: the day, the reason, each integrated state by name (the model's states only) and the likely cause.</summary>
+    private static string Describe(CompiledModel model, SolverException failure, int[]? states)
     {
-        var values = string.Join(", ", model.Definition.States.Select((s, i) => $"{s.Name}={failure.State[i].ToString("G6", CultureInfo.InvariantCulture)}"));
+        var names = states?.Select(s => model.Definition.States[s].Name) ?? model.Definition.States.Select(s => s.Name);
+        var values = string.Join(", ", names.Select((name, i) => $"{name}={failure.State[i].ToString("G6", CultureInfo.InvariantCulture)}"));
         return $"simulation failed at day {failure.Time.ToString("G6", CultureInfo.InvariantCulture)}: {failure.Reason}. States: {values}. Likely cause: {failure.LikelyCause}";
     }
 }

@@ -15,12 +15,14 @@ public enum SolverKind
 /// <summary>
 /// Simulates a compiled model from day 0 through bolus doses: the solver integrates to each dose time, the dose is
 /// times its route's scale added to the route's target state (an exact discontinuity), and integration restarts. A dose at an output time
-/// is given right after that output (the measured-before-dosing convention). One instance per thread.
+/// is given right after that output (the measured-before-dosing convention). States that provably stay 0 (the
+/// compartments of products never given) are not integrated. One instance per thread.
 /// </summary>
 public sealed class Simulator
 {
     private readonly IOdeSolver _solver;
     private readonly SolverOptions _options;
+    private readonly Dictionary<int[], ReducedOdeSystem> _reduced = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a simulator for <paramref name="model"/> with the chosen solver and tolerances.</summary>
     public Simulator(CompiledModel model, SolverKind solver = SolverKind.Stiff, SolverOptions? options = null)
@@ -41,10 +43,23 @@ public sealed class Simulator
     public Trajectory Simulate(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double[] times)
     {
         int n = Model.StateCount, nr = Model.ReadoutCount, m = times.Length;
-        var system = new ModelOdeSystem(Model, parameters);
-        var y = (double[])initial.Clone();
         var states = new double[m * n];
-        var statistics = DoseSchedule.Integrate(Model, _solver, system, _options, parameters, doses, 0, y, times, states);
+        // States that provably stay 0 (products never given) are left out of the integration.
+        var active = Model.ActiveStates(initial, DosedStates(doses));
+        SolverStatistics statistics;
+        if (active.Length == n)
+            statistics = DoseSchedule.Integrate(Model, _solver, new ModelOdeSystem(Model, parameters), _options, parameters, doses, 0, (double[])initial.Clone(), times, states);
+        else
+        {
+            var k = active.Length;
+            if (!_reduced.TryGetValue(active, out var system)) _reduced[active] = system = new ReducedOdeSystem(Model, active);
+            system.Parameters = parameters;
+            var y = active.Select(s => initial[s]).ToArray();
+            var reduced = new double[m * k];
+            statistics = DoseSchedule.Integrate(Model, _solver, system, _options, parameters, doses, 0, y, times, reduced, active);
+            for (var i = 0; i < m; i++)
+                for (var a = 0; a < k; a++) states[i * n + active[a]] = reduced[i * k + a];
+        }
 
         var readouts = new double[m * nr];
         var x = new double[n];
@@ -56,5 +71,14 @@ public sealed class Simulator
             Array.Copy(r, 0, readouts, i * nr, nr);
         }
         return new Trajectory((double[])times.Clone(), states, readouts, n, nr, statistics);
+    }
+
+    /// <summary>The states the doses enter (their routes' targets; a zero dose enters nothing, as in <see cref="DoseSchedule"/>).</summary>
+    private HashSet<int> DosedStates(IReadOnlyList<Dose> doses)
+    {
+        var dosed = new HashSet<int>();
+        foreach (var dose in doses)
+            if (dose.Amount != 0 && Model.Definition.DoseRoute(dose.Product, dose.Route).Route is { } route) dosed.Add(route.TargetState);
+        return dosed;
     }
 }
