@@ -144,6 +144,9 @@ public class SensitivitySimulatorTests
         var result = new SensitivitySimulator(Model, [], new SolverOptions(1e-10, 1e-14)).Simulate(Model.DefaultParameters(), Model.InitialState("cci"), Iv, Days);
         var plain = new Simulator(Model, SolverKind.Stiff, new SolverOptions(1e-10, 1e-14)).Simulate(Model.DefaultParameters(), Model.InitialState("cci"), Iv, Days);
         Assert.Empty(result.StateSensitivities);
-        for (var i = 0; i < plain.States.Length; i++) Assert.Equal(plain.States[i], result.Trajectory.States[i], 1e-12);
+        // The plain simulator leaves out the states that stay 0 (EVs, NAC, CSF cells), so its steps differ: the two agree to
+        // the solvers' tolerance (10·rtol relative), and the dormant states are 0 in both.
+        for (var i = 0; i < plain.States.Length; i++)
+            Assert.True(Math.Abs(plain.States[i] - result.Trajectory.States[i]) <= 1e-9 * Math.Max(1, Math.Abs(plain.States[i])), $"state entry {i}: {plain.States[i]:R} vs {result.Trajectory.States[i]:R}");
     }
 }
