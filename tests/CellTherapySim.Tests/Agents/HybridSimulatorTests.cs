@@ -57,8 +57,8 @@ public class HybridSimulatorTests(ITestOutputHelper output)
     /// ODE: half the endpoints' residual SDs (multiplicative 0.1 on PMWT ≈ 0.6 g at its CCI level of ~6 g; additive 0.5 s on
     /// TWL), so a deviation below them is invisible in data. Measured on the v2 model with seed 2024 (automatic step
     /// 0.0067 day): largest |hybrid − ODE| of M 0.0073, R 0.011, C 0.0062, S 0.0063, D 0.0012, PMWT 0.023 g, TWL 0.020 s;
-    /// engrafted-count z-scores −3.1 … −0.5 (all below: v2's injury falls faster, and the lattice's D, a first-order
-    /// splitting of it, runs ahead of the ODE's by up to 0.0012, so fewer cells home).
+    /// engrafted-count z-scores −3.1 … −0.5 (all below the ODE: homing is k_BT·D, and the engine's D, a first-order
+    /// splitting, differs from the ODE's by up to 0.0012; within the 4σ bound, but a bias to revisit).
     /// </summary>
     [Fact]
     public void WellMixedLimitFollowsTheOde()
