@@ -1,6 +1,8 @@
 using CellTherapySim.Compilation;
 using CellTherapySim.Inference;
 using CellTherapySim.Modeling;
+using CellTherapySim.Populations;
+using CellTherapySim.Simulation;
 using CellTherapySim.Studies;
 using CellTherapySim.Tests.Modeling;
 
@@ -43,6 +45,31 @@ public class FitPosteriorTests
     }
 
     private static readonly CellTherapySim.Solvers.SolverOptions Tight = new(1e-10, 1e-12);
+
+    [Fact]
+    public void GradientThroughEvAndNacDosesAndBodyWeightsMatchesFiniteDifferences()
+    {
+        // Animals given EVs (IT) or NAC (i.p., per kg) with their own body weights, simulated from the model: every
+        // product's doses and each animal's WT enter the likelihood and its sensitivities.
+        Dose[] ev = [new Dose(7, "ev", "it", 100), new Dose(10, "ev", "it", 100)];
+        Dose[] nac = [.. Dose.Parse("0-14/1:ip:nac:150mg/kg", Model, "test")];
+        var parameters = Compiled.DefaultParameters();
+        var simulator = new Simulator(Compiled, SolverKind.Stiff, Tight);
+        double[] days = [0, 3, 7, 9, 11, 15];
+        AnimalRecord Animal(int id, string group, Dose[] doses, double? weight)
+        {
+            var p = (double[])parameters.Clone();
+            if (weight is { } w) p[Model.ParameterIndex("BW")] = w;
+            var trajectory = simulator.Simulate(p, Compiled.InitialState("cci"), doses, days);
+            var observations = days.SelectMany((d, i) => Model.Endpoints.Select(e =>
+                CohortSimulator.Observe(d, e, trajectory.Readout(i, e.Readout) * (1 + 0.05 * Math.Sin(id + i)), null))).ToList();
+            return new AnimalRecord(id, group, "cci", doses, observations, weight);
+        }
+        AnimalRecord[] animals = [Animal(1, "EV", ev, null), Animal(2, "NAC", nac, 0.2), Animal(3, "NAC", nac, 0.35)];
+        var data = FitData.FromAnimals("products", animals, Model, perAnimal: false);
+        Assert.Equal(3, data.Scenarios.Count); // the two NAC animals differ in body weight
+        AssertGradient(new FitModel(Compiled, data, new FitSettings(["k_act", "rho_S", "k_Z", "C50"], SolverOptions: Tight)), 4);
+    }
 
     [Fact]
     public void FixedEffectsGradientMatchesFiniteDifferences()

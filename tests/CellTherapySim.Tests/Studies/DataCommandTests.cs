@@ -44,6 +44,24 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void DescribeShowsProductsAndBodyWeights()
+    {
+        var path = Write("products.csv", """
+            ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS,PRODUCT,WT
+            1,EV,cci,0,0,,,TWL,8,0,,0.3
+            1,EV,cci,7,1,100,it,,,,ev,0.3
+            1,EV,cci,10,1,100,it,,,,ev,0.3
+            2,NAC,cci,0,0,,,TWL,8,0,,
+            2,NAC,cci,0,1,150,ip,,,,nac,
+            """);
+        var output = Succeed("data", "describe", path);
+        Assert.Contains("Products: ev (ug; it): 2 doses; nac (mg/kg; ip): 1 dose.", output);
+        Assert.Contains("Body weights (WT): 1 animal, 0.3–0.3 kg; the others weigh the model's BW.", output);
+        Assert.Matches(@"EV\s+cci\s+100 ug ev it at days 7, 10\s+1", output);
+        Assert.DoesNotContain("Ignored columns", output);
+    }
+
+    [Fact]
     public void DescribeReportsMixedRegimensAndIgnoredColumns()
     {
         var path = Write("mixed.csv", """
