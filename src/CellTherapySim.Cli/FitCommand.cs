@@ -33,12 +33,25 @@ internal static class FitCommand
         };
         metric.AcceptOnlyFromAmong("dense", "diag");
         var maxDepth = Count("--max-depth", "Maximum tree depth of NUTS.", 10);
+        var adaptDelta = new Option<double>("--adapt-delta")
+        {
+            Description = "Target acceptance statistic of the step-size adaptation (Stan's adapt_delta), in (0, 1); raise it (e.g. 0.9, 0.95) when transitions diverge.",
+            HelpName = "DELTA",
+            DefaultValueFactory = _ => 0.8,
+            CustomParser = result =>
+            {
+                var text = result.Tokens[0].Value;
+                if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is > 0 and < 1) return value;
+                result.AddError($"--adapt-delta: '{text}' is not a target acceptance; expected a number strictly between 0 and 1, e.g. 0.9");
+                return 0.8;
+            },
+        };
         var set = CommonOptions.Set();
         var solver = new SolverSettings();
 
         var command = new Command("fit", "Fit the model to study data by Bayesian inference (NUTS): CmdStan-compatible draws, posterior summary with R-hat and ESS, and a posterior predictive check.")
         {
-            model, data, design, output, free, randomEffects, chains, warmup, draws, seed, threads, metric, maxDepth, set,
+            model, data, design, output, free, randomEffects, chains, warmup, draws, seed, threads, metric, maxDepth, adaptDelta, set,
         };
         solver.AddTo(command);
         command.SetAction(parse =>
@@ -68,7 +81,7 @@ internal static class FitCommand
             var freeNames = parse.GetValue(free) is { } f ? Names(f) : null;
             var fit = new FitModel(compiled, fitData, new FitSettings(freeNames, randomNames, solverOptions, parameters));
             var settings = new FitRunSettings(parse.GetValue(chains), parse.GetValue(warmup), parse.GetValue(draws), parse.GetValue(seed),
-                parse.GetValue(maxDepth), DenseMetric: parse.GetValue(metric) == "dense", Threads: parse.GetValue(threads));
+                parse.GetValue(maxDepth), parse.GetValue(adaptDelta), DenseMetric: parse.GetValue(metric) == "dense", Threads: parse.GetValue(threads));
             return Run(console, fit, settings, parse.GetValue(output)!, dataPath);
         });
         return command;

@@ -13,6 +13,8 @@ public class FitCommandTests
     [InlineData("--free k_act --random-effects k_Z", "must be a free parameter")]
     [InlineData("--chains 0", "--chains")]
     [InlineData("--metric sparse", "sparse")]
+    [InlineData("--adapt-delta 1", "--adapt-delta: '1' is not a target acceptance; expected a number strictly between 0 and 1")]
+    [InlineData("--adapt-delta high", "'high' is not a target acceptance")]
     [InlineData("--solver nonstiff", "stiff solver")]
     [InlineData("--design SUMMARY", "applies to summary data only")]
     public void BadOptionsAreInputErrors(string options, string problem)
