@@ -46,14 +46,16 @@ public sealed record ModelDefinition(
     /// </summary>
     public (ProductRoute? Route, string? Problem) DoseRoute(string product, string route)
     {
-        if (Product(product) is not { } p)
-            return (null, Products.Count == 0
-                ? $"unknown product '{product}'; model '{Name}' defines no products"
-                : $"unknown product '{product}'; expected one of {string.Join(", ", Products.Select(x => x.Name))}");
+        if (Product(product) is not { } p) return (null, UnknownProduct(product));
         return p.Route(route) is { } r
             ? (r, null)
             : (null, $"product '{product}' is not given by route '{route}'; its routes are {string.Join(", ", p.Routes.Select(x => x.Name))}");
     }
+
+    /// <summary>Why <paramref name="product"/> cannot be dosed when the model has no such product (naming those it has).</summary>
+    public string UnknownProduct(string product) => Products.Count == 0
+        ? $"unknown product '{product}'; model '{Name}' defines no products"
+        : $"unknown product '{product}'; expected one of {string.Join(", ", Products.Select(x => x.Name))}";
 
     /// <summary>The named injury preset, or null.</summary>
     public InjuryPreset? Injury(string name) => Injuries.FirstOrDefault(i => i.Name == name);

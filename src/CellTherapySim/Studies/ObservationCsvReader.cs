@@ -87,7 +87,7 @@ public static class ObservationCsvReader
         var product = table.Has(Product) && table.Text(Product).Trim() is { Length: > 0 } p ? p : Dose.CellsProduct;
         if (model.Product(product) is not { } definition)
             throw table.Error(table.Has(Product) ? Product : Amount, $"column {(table.Has(Product) ? Product : Amount)}: " +
-                (table.Has(Product) ? model.DoseRoute(product, "").Problem : $"a dose without a {Product} column is of cells, but model '{model.Name}' has no product 'cells'; add a {Product} column"));
+                (table.Has(Product) ? model.UnknownProduct(product) : $"a dose without a {Product} column is of cells, but model '{model.Name}' has no product 'cells'; add a {Product} column"));
         var routes = NameList(definition.Routes.Select(r => r.Name), "routes", model);
         var route = table.Required(Route, $"a dose row (EVID 1) needs the route: {routes}");
         if (definition.Route(route) is null)
