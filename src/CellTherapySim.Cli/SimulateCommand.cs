@@ -164,7 +164,7 @@ internal static class SimulateCommand
 
     /// <summary>The results journal of this run (resumed if asked and present), identified by a fingerprint of <paramref name="settings"/>.</summary>
     private static ResultJournal OpenJournal(string path, bool resume, IReadOnlyList<string> columns, int rowsPerUnit, IEnumerable<string> settings) =>
-        ResultJournal.Open(path, ResultJournal.Fingerprint(settings), columns, rowsPerUnit, resume);
+        ResultJournal.Open(path, ResultJournal.Fingerprint(settings), ResultJournal.NumericHeader(columns), rowsPerUnit, ResultJournal.NumericUnitId, resume);
 
     private static void RunAgents(IAnsiConsole console, AgentModel agents, double[] parameters, double[] initial, string injury,
         IReadOnlyList<Dose> schedule, double[] times, AgentRunSettings run, string? output, string? snapshotFolder)

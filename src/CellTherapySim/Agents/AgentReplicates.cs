@@ -1,3 +1,5 @@
+using CellTherapySim.Output;
+using CellTherapySim.Runs;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;
 using MathNet.Numerics.Random;
@@ -59,22 +61,27 @@ public static class AgentReplicates
     /// <param name="threads">Worker threads; 0 or less: all cores.</param>
     public static ReplicateSummary Run(AgentModel model, double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double[] times,
         int replicates, int seed, int threads = 0, IReadOnlyList<double>? snapshotTimes = null, SolverKind solver = SolverKind.Stiff,
-        SolverOptions? options = null, IResultJournal? journal = null, Action<int>? progress = null)
+        SolverOptions? options = null, ResultJournal? journal = null, Action<int>? progress = null)
     {
         if (replicates < 1) throw new ArgumentOutOfRangeException(nameof(replicates), "at least one replicate");
         var seeds = Seeds(seed, replicates);
         var runs = new HybridRun?[replicates];
         var trajectories = new Trajectory[replicates];
-        var resumed = Math.Min(journal?.Completed.Count ?? 0, replicates);
-        for (var r = 0; r < resumed; r++) trajectories[r] = ReplicateSummary.FromRows(journal!.Completed[r], model.Model.StateCount, model.Model.ReadoutCount);
-        if (resumed > 0) progress?.Invoke(resumed);
-        AnimalLoop.Run(resumed, replicates, () => new HybridSimulator(model, solver, options), threads, (r, engine) =>
+        var resumed = (int)Math.Min(journal?.CompletedUnits ?? 0, replicates);
+        if (resumed > 0)
         {
-            var run = engine.Simulate(parameters, initial, doses, times, seeds[r], snapshotTimes);
-            runs[r] = run;
-            trajectories[r] = run.Trajectory;
-            journal?.Add(r, ReplicateSummary.Rows(run.Trajectory));
-        }, progress is null ? null : done => progress(resumed + done));
+            var units = journal!.ReadNumericUnits(resumed, times.Length, model.Model.StateCount + model.Model.ReadoutCount);
+            for (var r = 0; r < resumed; r++) trajectories[r] = ReplicateSummary.FromRows(units[r], model.Model.StateCount, model.Model.ReadoutCount);
+            progress?.Invoke(resumed);
+        }
+        OrderedRunner.Run(resumed, replicates, () => new HybridSimulator(model, solver, options),
+            (r, engine) => engine.Simulate(parameters, initial, doses, times, seeds[r], snapshotTimes),
+            (r, run) =>
+            {
+                runs[r] = run;
+                trajectories[r] = run.Trajectory;
+                journal?.Append(ResultJournal.NumericLines(r, ReplicateSummary.Rows(run.Trajectory)));
+            }, threads, progress is null ? null : done => progress(resumed + (int)done));
         var meanField = new Simulator(model.Model, solver, options).Simulate(parameters, initial, doses, times);
         return new ReplicateSummary(meanField, trajectories, runs);
     }

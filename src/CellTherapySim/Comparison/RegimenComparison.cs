@@ -2,6 +2,8 @@ using System.Globalization;
 using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
 using CellTherapySim.Populations;
+using CellTherapySim.Runs;
+using CellTherapySim.Scenarios;
 using CellTherapySim.Simulation;
 using MathNet.Numerics.Random;
 
@@ -10,18 +12,12 @@ namespace CellTherapySim.Comparison;
 /// <summary>
 /// Compares dosing regimens on virtual animals in a paired counterfactual design: each animal's parameters are drawn
 /// once (sequentially, from one generator seeded by <see cref="ComparisonOptions.Seed"/>), and the animal is simulated
-/// noise-free untreated and under every regimen; its relief is Y(regimen) − Y(untreated) on a fine time grid. The ODE
-/// simulations run in parallel on per-thread simulators, in fixed blocks of animals summed in animal order, so results
-/// are identical whatever the thread count.
+/// noise-free untreated and under every regimen; its relief is Y(regimen) − Y(untreated) on a fine time grid, measured
+/// by <see cref="ReliefMeasure"/>. The animals run in parallel on the <see cref="OrderedRunner"/> and are summed in
+/// animal order, so results are identical whatever the thread count.
 /// </summary>
 public static class RegimenComparison
 {
-    /// <summary>Animals simulated between two (ordered) accumulations of the mean relief curves; bounds memory.</summary>
-    private const int BlockSize = 1024;
-
-    /// <summary>Per-animal metrics stored before the readout-day effects: AUC, onset, peak, peak day, duration.</summary>
-    private const int CurveMetrics = 5;
-
     /// <summary>
     /// Simulates the comparison; <paramref name="typical"/> are the typical parameter values (model order) of
     /// <paramref name="model"/>, the compiled <see cref="ComparisonDesign.Model"/>.
@@ -39,57 +35,52 @@ public static class RegimenComparison
         var regimens = design.Regimens;
         var references = design.References;
         var referenceOf = regimens.Select(r => references.ToList().IndexOf(design.ReferenceOf(r))).ToArray();
-        int animals = options.Animals, curves = regimens.Count * endpoints.Length, points = grid.Length, metricCount = CurveMetrics + design.ReadoutDays.Count;
+        int animals = options.Animals, curves = regimens.Count * endpoints.Length, points = grid.Length, metricCount = ReliefMeasure.MetricsPerEndpoint(design.ReadoutDays.Count);
         var readoutIndex = design.ReadoutDays.Select(d => Array.IndexOf(grid, d)).ToArray();
 
         // Every animal's parameters, drawn in animal order before any simulation.
         var sampler = new ParameterSampler(typical, design.Variability, design.Source);
         var parameters = sampler.SampleAnimals(animals, new Xoshiro256StarStar(options.Seed));
 
-        var initial = regimens.Select(r => r.Injury).Concat(references.Select(r => r.Injury)).Distinct().ToDictionary(i => i, model.InitialState);
         var metrics = new double[curves * animals * metricCount];
         var sums = new double[curves * points];
-        var relief = new double[Math.Min(BlockSize, animals) * curves * points];
-        var done = 0;
-        for (var start = 0; start < animals; start += BlockSize)
-        {
-            var end = Math.Min(start + BlockSize, animals);
-            AnimalLoop.Run(start, end, model, options.Solver, options.SolverOptions, options.Threads, (a, simulator) =>
+        var measures = endpoints.Select((e, i) => thresholds[i].Value).ToArray();
+        OrderedRunner.Run(0, animals, () => new ReliefMeasure(new ScenarioSimulator(model, options.Solver, options.SolverOptions), endpoints, measures),
+            (position, measure) =>
             {
-                var what = "";
+                var a = (int)position;
+                var animal = (Metrics: new double[curves * metricCount], Relief: new double[curves * points]);
+                var what = references[0].Name;
                 try
                 {
-                    var untreated = new Trajectory[references.Count];
-                    for (var i = 0; i < references.Count; i++)
+                    // The untreated references first (kept by the simulator for the regimens), so a failure names them.
+                    foreach (var reference in references)
                     {
-                        what = references[i].Name;
-                        untreated[i] = simulator.Simulate(parameters[a], initial[references[i].Injury], [], grid);
+                        what = reference.Name;
+                        measure.Simulator.Untreated(new Scenario(parameters[a], reference.Injury, [], grid));
                     }
                     for (var r = 0; r < regimens.Count; r++)
                     {
                         what = regimens[r].Name;
-                        var treated = simulator.Simulate(parameters[a], initial[regimens[r].Injury], regimens[r].Doses, grid);
-                        for (var e = 0; e < endpoints.Length; e++)
-                        {
-                            var c = r * endpoints.Length + e;
-                            var curve = relief.AsSpan(((a - start) * curves + c) * points, points);
-                            for (var k = 0; k < points; k++)
-                                curve[k] = treated.Readout(k, endpoints[e].Readout) - untreated[referenceOf[r]].Readout(k, endpoints[e].Readout);
-                            Measure(grid, curve, regimens[r].FirstDose, thresholds[e].Value, readoutIndex,
-                                metrics.AsSpan((c * animals + a) * metricCount, metricCount));
-                        }
+                        measure.Measure(new Scenario(parameters[a], regimens[r].Injury, regimens[r].Doses, grid),
+                            new Scenario(parameters[a], regimens[r].Injury, [], grid), readoutIndex,
+                            animal.Metrics.AsSpan(r * endpoints.Length * metricCount, endpoints.Length * metricCount),
+                            animal.Relief.AsSpan(r * endpoints.Length * points, endpoints.Length * points));
                     }
                 }
                 catch (SimulationException failure)
                 {
                     throw new SimulationException($"{failure.Message} (virtual animal {a + 1}, {what})", failure);
                 }
-            }, progress is null ? null : count => progress(done + count));
-            done = end;
-
-            for (var a = start; a < end; a++)
-                for (var i = 0; i < curves * points; i++) sums[i] += relief[(a - start) * curves * points + i];
-        }
+                return animal;
+            },
+            (position, animal) =>
+            {
+                // Summed in animal order, so the mean curves do not depend on the thread count.
+                for (var c = 0; c < curves; c++)
+                    animal.Metrics.AsSpan(c * metricCount, metricCount).CopyTo(metrics.AsSpan((c * animals + (int)position) * metricCount, metricCount));
+                for (var i = 0; i < curves * points; i++) sums[i] += animal.Relief[i];
+            }, options.Threads, progress is null ? null : done => progress((int)done));
 
         var efficacies = new List<RegimenEfficacy>(curves);
         for (var r = 0; r < regimens.Count; r++)
@@ -139,18 +130,6 @@ public static class RegimenComparison
         }).ToArray();
     }
 
-    /// <summary>One animal's metrics of one relief curve: AUC, onset (NaN: never), peak, peak day, duration, then the effect at each readout day.</summary>
-    private static void Measure(double[] grid, ReadOnlySpan<double> relief, double from, double threshold, int[] readoutIndex, Span<double> into)
-    {
-        var (peak, peakDay) = EfficacyMetrics.Peak(grid, relief, from);
-        into[0] = EfficacyMetrics.Auc(grid, relief, from);
-        into[1] = EfficacyMetrics.Onset(grid, relief, from, threshold) ?? double.NaN;
-        into[2] = peak;
-        into[3] = peakDay;
-        into[4] = EfficacyMetrics.Duration(grid, relief, from, threshold);
-        for (var d = 0; d < readoutIndex.Length; d++) into[CurveMetrics + d] = relief[readoutIndex[d]];
-    }
-
     private static RegimenEfficacy Summarize(ComparedRegimen regimen, UntreatedReference reference, EndpointDefinition endpoint, double threshold,
         double[] grid, double[] mean, IReadOnlyList<double> readoutDays, int[] readoutIndex, Func<int, double[]> column)
     {
@@ -159,7 +138,7 @@ public static class RegimenComparison
         var onsets = column(1);
         var responders = onsets.Where(o => !double.IsNaN(o)).ToArray();
         return new RegimenEfficacy(regimen, reference, endpoint.Name, endpoint.Unit, threshold,
-            readoutDays.Select((day, d) => new ReadoutEffect(day, MetricSummary.Of(mean[readoutIndex[d]], column(CurveMetrics + d)))).ToList(),
+            readoutDays.Select((day, d) => new ReadoutEffect(day, MetricSummary.Of(mean[readoutIndex[d]], column(ReliefMeasure.CurveMetrics + d)))).ToList(),
             MetricSummary.Of(EfficacyMetrics.Auc(grid, mean, from), column(0)),
             MetricSummary.Of(EfficacyMetrics.Onset(grid, mean, from, threshold) ?? double.NaN, responders),
             (double)responders.Length / onsets.Length,

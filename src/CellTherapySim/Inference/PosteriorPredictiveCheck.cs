@@ -1,5 +1,6 @@
 using CellTherapySim.Modeling;
 using CellTherapySim.Populations;
+using CellTherapySim.Runs;
 using CellTherapySim.Simulation;
 using CellTherapySim.Studies;
 using MathNet.Numerics.Distributions;
@@ -39,8 +40,9 @@ public static class PosteriorPredictiveCheck
         var random = new Xoshiro256StarStar(seed);
         var drawSeeds = draws.Select(_ => random.Next()).ToArray();
         var predicted = new double[draws.Count][];
-        AnimalLoop.Run(0, draws.Count, fit.Compiled, SolverKind.Stiff, fit.SolverOptions, threads, (d, simulator) =>
+        OrderedRunner.Run(0, draws.Count, () => new Simulator(fit.Compiled, SolverKind.Stiff, fit.SolverOptions), (position, simulator) =>
         {
+            var d = (int)position;
             var rng = new Xoshiro256StarStar(drawSeeds[d]);
             var draw = draws[d];
             var sums = new double[cells.Count];
@@ -67,8 +69,8 @@ public static class PosteriorPredictiveCheck
                 }
             }
             for (var i = 0; i < cells.Count; i++) sums[i] /= cells[i].N;
-            predicted[d] = sums;
-        });
+            return sums;
+        }, (d, sums) => predicted[d] = sums, threads);
 
         return cells.Select((c, i) =>
         {

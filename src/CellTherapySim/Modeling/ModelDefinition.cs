@@ -17,7 +17,7 @@ public sealed record ModelDefinition(
     IReadOnlyList<InjuryPreset> Injuries,
     IReadOnlyList<EndpointDefinition> Endpoints,
     BetweenAnimalVariability Variability,
-    Scenario Scenario,
+    DefaultScenario Scenario,
     AgentSection? Agent = null)
 {
     /// <summary>Index of the named parameter, or -1.</summary>
@@ -126,4 +126,4 @@ public sealed record EndpointDefinition(
 }
 
 /// <summary>The model's default scenario, run by `ctsim simulate` without options.</summary>
-public sealed record Scenario(string Description, string Injury, IReadOnlyList<string> Doses, string Times);
+public sealed record DefaultScenario(string Description, string Injury, IReadOnlyList<string> Doses, string Times);

@@ -389,10 +389,10 @@ public static partial class ModelFileReader
         return result;
     }
 
-    private static Scenario ReadScenario(YamlNodes yaml, YamlMappingNode root, List<InjuryPreset> injuries)
+    private static DefaultScenario ReadScenario(YamlNodes yaml, YamlMappingNode root, List<InjuryPreset> injuries)
     {
         if (YamlNodes.Optional(root, "scenario") is not { } node)
-            return new Scenario("", injuries.Count > 0 ? injuries[0].Name : "", [], "0:15:1");
+            return new DefaultScenario("", injuries.Count > 0 ? injuries[0].Name : "", [], "0:15:1");
         var what = "'scenario'";
         var map = yaml.Mapping(node, what);
         foreach (var _ in yaml.Entries(map, what, ScenarioKeys)) { }
@@ -412,7 +412,7 @@ public static partial class ModelFileReader
             times = yaml.Text(timesNode, "the scenario's times");
             CheckAt(yaml, timesNode, () => TimeGrid.Parse(times, yaml.File));
         }
-        return new Scenario(OptionalText(yaml, map, "description", what), injury, doses, times);
+        return new DefaultScenario(OptionalText(yaml, map, "description", what), injury, doses, times);
     }
 
     /// <summary>Checks the scenario's doses against the model's products, locating a bad one at its node.</summary>

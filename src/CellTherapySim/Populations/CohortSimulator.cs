@@ -1,6 +1,8 @@
 using CellTherapySim.Agents;
 using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
+using CellTherapySim.Output;
+using CellTherapySim.Runs;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;
 using CellTherapySim.Studies;
@@ -16,7 +18,7 @@ namespace CellTherapySim.Populations;
 /// <param name="Solver">Integrator.</param>
 /// <param name="SolverOptions">Tolerances.</param>
 /// <param name="Agents">When set, each animal is simulated by the hybrid agent-based engine (its own cell fates and lattice) instead of the ODE.</param>
-/// <param name="Journal">When set, each animal's noise-free readouts are kept there as rows [day, endpoint values…], and animals already in it are not simulated again.</param>
+/// <param name="Journal">When set (a numeric journal of the endpoints, one row per readout day), each animal's noise-free readouts are kept there, and animals already in it are not simulated again.</param>
 public sealed record CohortOptions(
     int? AnimalsPerGroup = null,
     int Seed = 1,
@@ -25,7 +27,7 @@ public sealed record CohortOptions(
     SolverKind Solver = SolverKind.Stiff,
     SolverOptions? SolverOptions = null,
     AgentModel? Agents = null,
-    IResultJournal? Journal = null);
+    ResultJournal? Journal = null);
 
 /// <summary>A simulated cohort: every animal's record as it would be observed, and each group's typical (noise-free) prediction.</summary>
 /// <param name="Animals">The animals in ID order (IDs 1..N, group by group).</param>
@@ -72,9 +74,13 @@ public static class CohortSimulator
         var agentSeeds = options.Agents is null ? null : Enumerable.Range(0, total).Select(_ => random.Next()).ToArray();
 
         var predictions = new double[total][];
-        var resumed = Math.Min(options.Journal?.Completed.Count ?? 0, total);
-        for (var a = 0; a < resumed; a++) predictions[a] = options.Journal!.Completed[a].SelectMany(row => row.Skip(1)).ToArray();
-        if (resumed > 0) progress?.Invoke(resumed);
+        var resumed = (int)Math.Min(options.Journal?.CompletedUnits ?? 0, total);
+        if (resumed > 0)
+        {
+            var units = options.Journal!.ReadNumericUnits(resumed, days.Length, endpoints.Length);
+            for (var a = 0; a < resumed; a++) predictions[a] = units[a].SelectMany(row => row.Skip(1)).ToArray();
+            progress?.Invoke(resumed);
+        }
         // One engine per worker thread: the ODE, or the hybrid agent engine seeded per animal.
         Func<Func<int, StudyGroup, Trajectory>> createEngine = options.Agents is { } agents
             ? () =>
@@ -87,19 +93,24 @@ public static class CohortSimulator
                 var simulator = new Simulator(model, options.Solver, options.SolverOptions);
                 return (a, group) => simulator.Simulate(parameters[a], model.InitialState(group.Injury), group.Doses, days);
             };
-        AnimalLoop.Run(resumed, total, createEngine, options.Threads, (a, simulate) =>
+        OrderedRunner.Run(resumed, total, createEngine, (position, simulate) =>
         {
+            var a = (int)position;
             var group = groups[groupOf[a]];
             try
             {
-                predictions[a] = Readouts(simulate(a, group), endpoints);
-                options.Journal?.Add(a, days.Select((day, d) => predictions[a].Skip(d * endpoints.Length).Take(endpoints.Length).Prepend(day).ToArray()).ToArray());
+                return Readouts(simulate(a, group), endpoints);
             }
             catch (SimulationException failure)
             {
                 throw new SimulationException($"{failure.Message} (virtual animal {a + 1}, group {group.Name})", failure);
             }
-        }, progress is null ? null : done => progress(resumed + done));
+        }, (position, readouts) =>
+        {
+            predictions[position] = readouts;
+            options.Journal?.Append(ResultJournal.NumericLines(position,
+                days.Select((day, d) => readouts.Skip(d * endpoints.Length).Take(endpoints.Length).Prepend(day).ToArray())));
+        }, options.Threads, progress is null ? null : done => progress(resumed + (int)done));
 
         var animals = new AnimalRecord[total];
         for (var a = 0; a < total; a++)

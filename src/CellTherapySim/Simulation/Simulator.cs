@@ -36,11 +36,12 @@ public sealed class Simulator
     public CompiledModel Model { get; }
 
     /// <summary>
-    /// Simulates from the initial state <paramref name="initial"/> at day 0 with the given parameter values, doses and
-    /// increasing output times (days ≥ 0).
+    /// Simulates from the initial state <paramref name="initial"/> at day <paramref name="start"/> (default 0) with the
+    /// given parameter values, doses (none before <paramref name="start"/>; one at it is given right after its output) and
+    /// increasing output times (≥ start).
     /// </summary>
     /// <exception cref="SimulationException">The solver failed; the message names the time, states and likely cause.</exception>
-    public Trajectory Simulate(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double[] times)
+    public Trajectory Simulate(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double[] times, double start = 0)
     {
         int n = Model.StateCount, nr = Model.ReadoutCount, m = times.Length;
         var states = new double[m * n];
@@ -48,7 +49,7 @@ public sealed class Simulator
         var active = Model.ActiveStates(initial, DosedStates(doses));
         SolverStatistics statistics;
         if (active.Length == n)
-            statistics = DoseSchedule.Integrate(Model, _solver, new ModelOdeSystem(Model, parameters), _options, parameters, doses, 0, (double[])initial.Clone(), times, states);
+            statistics = DoseSchedule.Integrate(Model, _solver, new ModelOdeSystem(Model, parameters), _options, parameters, doses, start, (double[])initial.Clone(), times, states);
         else
         {
             var k = active.Length;
@@ -56,7 +57,7 @@ public sealed class Simulator
             system.Parameters = parameters;
             var y = active.Select(s => initial[s]).ToArray();
             var reduced = new double[m * k];
-            statistics = DoseSchedule.Integrate(Model, _solver, system, _options, parameters, doses, 0, y, times, reduced, active);
+            statistics = DoseSchedule.Integrate(Model, _solver, system, _options, parameters, doses, start, y, times, reduced, active);
             for (var i = 0; i < m; i++)
                 for (var a = 0; a < k; a++) states[i * n + active[a]] = reduced[i * k + a];
         }
