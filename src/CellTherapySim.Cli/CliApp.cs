@@ -29,6 +29,7 @@ public static class CliApp
             CheckCommand.Create(console),
             FitCommand.Create(console),
             CompareCommand.Create(console),
+            SweepCommand.Create(console),
             DataCommand.Create(console),
         };
         var parsed = root.Parse(args);

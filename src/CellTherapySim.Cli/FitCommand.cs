@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CellTherapySim.Compilation;
 using CellTherapySim.Inference;
+using CellTherapySim.Modeling;
 using CellTherapySim.Inference.Diagnostics;
 using CellTherapySim.Output;
 using CellTherapySim.Simulation;
@@ -123,6 +124,7 @@ internal static class FitCommand
             return interrupted ? 130 : CliApp.Failure;
         }
 
+        PosteriorSample.WriteRecord(folder, model, DefaultModel.SourceText(model), fit.BaseParameters, fit.Free.Select(i => model.Parameters[i].Name));
         var summary = FitFiles.Summarise(fit, chains);
         FitFiles.WriteSummary(folder, summary);
         var allDraws = chains.SelectMany(c => c.Draws).ToList();

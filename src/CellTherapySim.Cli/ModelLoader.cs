@@ -11,8 +11,4 @@ internal static class ModelLoader
 
     /// <summary>Reads and compiles the model.</summary>
     public static CompiledModel Load(string? path) => CompiledModel.Compile(Read(path));
-
-    /// <summary>The text of the file a model was read from (the embedded text for the default model), for run fingerprints.</summary>
-    public static string Text(ModelDefinition definition) =>
-        definition.Source == DefaultModel.FileName ? DefaultModel.Text : InputFile.ReadAllText(definition.Source, "model");
 }

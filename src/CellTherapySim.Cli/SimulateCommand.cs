@@ -91,7 +91,7 @@ internal static class SimulateCommand
                 var assignments = parse.GetValue(set) ?? [];
                 using var journal = parse.GetValue(output) is { } folder
                     ? OpenJournal(Path.Combine(CreateFolder(folder), CohortFiles.Predictions), parse.GetValue(resume), studyFile.Design.Endpoints, studyFile.Design.ReadoutDays.Count,
-                        ["study", parse.GetValue(engine)!, InputFile.ReadAllText(studyPath, "study"), ModelLoader.Text(studyFile.Model), string.Join(";", assignments),
+                        ["study", parse.GetValue(engine)!, InputFile.ReadAllText(studyPath, "study"), DefaultModel.SourceText(studyFile.Model), string.Join(";", assignments),
                          $"{parse.GetValue(animals)}", $"{parse.GetValue(seed)}", solverText])
                     : null;
                 RunStudy(console, studyFile, compiledStudyModel, assignments, cohortOptions with { Journal = journal }, parse.GetValue(output));
@@ -125,7 +125,7 @@ internal static class SimulateCommand
                 using var journal = parse.GetValue(output) is { } file
                     ? OpenJournal(Path.ChangeExtension(file, null) + ".replicates.csv", parse.GetValue(resume),
                         definition.States.Select(x => x.Name).Concat(definition.Readouts.Select(r => r.Name)).ToList(), timeGrid.Length,
-                        ["agent", ModelLoader.Text(definition), string.Join(",", parameters.Select(Csv.Number)), injuryName,
+                        ["agent", DefaultModel.SourceText(definition), string.Join(",", parameters.Select(Csv.Number)), injuryName,
                          Regimen.Describe(schedule, definition), string.Join(",", timeGrid.Select(Csv.Number)), $"{parse.GetValue(seed)}", solverText])
                     : null;
                 var run = new AgentRunSettings(parse.GetValue(replicates), parse.GetValue(seed), parse.GetValue(threads),

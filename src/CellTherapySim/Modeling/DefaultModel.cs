@@ -20,6 +20,10 @@ public static class DefaultModel
         }
     }
 
+    /// <summary>The text of the file a model was read from (the embedded text for the default model), for run fingerprints.</summary>
+    public static string SourceText(ModelDefinition definition) =>
+        definition.Source == FileName ? Text : InputFile.ReadAllText(definition.Source, "model");
+
     /// <summary>The parsed default model.</summary>
     public static ModelDefinition Definition => Parsed.Value;
 }

@@ -12,15 +12,20 @@ namespace CellTherapySim.Scenarios;
 /// </summary>
 public sealed class ScenarioSimulator
 {
-    /// <summary>Untreated trajectories kept for reuse (the most recent ones).</summary>
-    private const int CacheSize = 8;
-
     private readonly Simulator _simulator;
-    private readonly List<(Scenario Key, Trajectory Value)> _untreated = new(CacheSize);
+    private readonly int _cacheSize;
+    private readonly List<(Scenario Key, Trajectory Value)> _untreated;
 
-    /// <summary>Creates a simulator of <paramref name="model"/> with the chosen solver and tolerances.</summary>
-    public ScenarioSimulator(CompiledModel model, SolverKind solver = SolverKind.Stiff, SolverOptions? options = null) =>
+    /// <summary>
+    /// Creates a simulator of <paramref name="model"/> with the chosen solver and tolerances, keeping the
+    /// <paramref name="cacheSize"/> most recent untreated trajectories for reuse.
+    /// </summary>
+    public ScenarioSimulator(CompiledModel model, SolverKind solver = SolverKind.Stiff, SolverOptions? options = null, int cacheSize = 8)
+    {
         _simulator = new Simulator(model, solver, options);
+        _cacheSize = Math.Max(cacheSize, 1);
+        _untreated = new(_cacheSize);
+    }
 
     /// <summary>The model simulated.</summary>
     public CompiledModel Model => _simulator.Model;
@@ -58,7 +63,7 @@ public sealed class ScenarioSimulator
             if (key.Injury == scenario.Injury && key.Parameters.AsSpan().SequenceEqual(scenario.Parameters) && key.Times.AsSpan().SequenceEqual(scenario.Times))
                 return value;
         var trajectory = _simulator.Simulate(scenario.Parameters, Model.InitialState(scenario.Injury), [], scenario.Times);
-        if (_untreated.Count == CacheSize) _untreated.RemoveAt(0);
+        if (_untreated.Count == _cacheSize) _untreated.RemoveAt(0);
         // The key keeps copies: callers may reuse their arrays.
         _untreated.Add((scenario with { Parameters = (double[])scenario.Parameters.Clone(), Times = (double[])scenario.Times.Clone(), Doses = [] }, trajectory));
         return trajectory;

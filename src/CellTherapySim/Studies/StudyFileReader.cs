@@ -123,48 +123,33 @@ public static class StudyFileReader
             var map = yaml.Mapping(item, $"{what} ({{route, cells, day}})");
             foreach (var _ in yaml.Entries(map, what, DoseKeys)) { }
             var routeNode = yaml.Required(map, "route", what);
-            var route = yaml.Text(routeNode, "the route");
-            var productNode = YamlNodes.Optional(map, "product");
             var cellsNode = YamlNodes.Optional(map, "cells");
             var amountNode = YamlNodes.Optional(map, "amount");
-            if (cellsNode is not null && (productNode is not null || amountNode is not null))
-                throw yaml.Error(cellsNode, $"{what} has 'cells' and 'product'/'amount'; give either 'cells: N' or 'product:' with 'amount:'");
-            if (cellsNode is null && amountNode is null)
-                throw yaml.Error(map, $"{what} has no amount; expected 'cells: N' or 'product:' with 'amount:' (e.g. {{route: it, product: ev, amount: 100ug, day: 7}})");
-            if (amountNode is not null && productNode is null)
-                throw yaml.Error(amountNode, $"{what} has 'amount' but no 'product'; expected one of {string.Join(", ", model.Products.Select(p => p.Name))}");
-            var product = productNode is null ? Dose.CellsProduct : yaml.Text(productNode, "the product");
-            if (model.DoseRoute(product, route).Problem is { } problem)
-                throw yaml.Error(productNode is not null && model.Product(product) is null ? productNode : routeNode, problem);
-            var amountAt = amountNode ?? cellsNode!;
-            var dose = Dose.Create(0, product, route, yaml.Text(amountAt, "the amount"), model, p => yaml.Error(amountAt, p));
-
-            var starts = new List<double>();
-            if (YamlNodes.Optional(map, "day") is { } dayNode) starts.Add(Day(yaml, dayNode));
-            if (YamlNodes.Optional(map, "days") is { } daysNode)
-                starts.AddRange(yaml.Sequence(daysNode, "'days' (e.g. [7, 14])").Select(d => Day(yaml, d)));
-            if (starts.Count == 0) throw yaml.Error(map, $"{what} has neither 'day' nor 'days'");
-
-            var every = 0.0;
-            var count = 1;
-            if (YamlNodes.Optional(map, "every") is { } everyNode)
+            var productNode = YamlNodes.Optional(map, "product");
+            var dayNode = YamlNodes.Optional(map, "day");
+            var daysNode = YamlNodes.Optional(map, "days");
+            var everyNode = YamlNodes.Optional(map, "every");
+            var countNode = YamlNodes.Optional(map, "doses");
+            var entry = new RegimenEntry(
+                yaml.Text(routeNode, "the route"),
+                productNode is null ? null : yaml.Text(productNode, "the product"),
+                amountNode is null ? null : yaml.Text(amountNode, "the amount"),
+                cellsNode is null ? null : yaml.Text(cellsNode, "the amount"),
+                dayNode is null ? null : yaml.Number(dayNode, "a dose day"),
+                daysNode is null ? null : yaml.Sequence(daysNode, "'days' (e.g. [7, 14])").Select(d => yaml.Number(d, "a dose day")).ToList(),
+                everyNode is null ? null : yaml.Number(everyNode, "'every' (days between doses)"),
+                countNode is null ? null : yaml.Number(countNode, "'doses' (number of doses)"));
+            doses.AddRange(entry.Expand(model, (field, problem) => yaml.Error(field switch
             {
-                every = yaml.Number(everyNode, "'every' (days between doses)");
-                if (every <= 0) throw yaml.Error(everyNode, "'every' must be > 0 days");
-                count = YamlNodes.Optional(map, "doses") is { } countNode ? Count(yaml, countNode, "'doses' (number of doses)") : throw yaml.Error(everyNode, "'every' needs 'doses' (how many doses)");
-            }
-            else if (YamlNodes.Optional(map, "doses") is { } countNode)
-                throw yaml.Error(countNode, "'doses' needs 'every' (days between doses)");
-
-            foreach (var start in starts)
-                for (var k = 0; k < count; k++) doses.Add(dose with { Time = start + k * every });
+                RegimenField.Route => routeNode,
+                RegimenField.Product => productNode ?? routeNode,
+                RegimenField.Amount => amountNode ?? cellsNode ?? map,
+                RegimenField.Day => dayNode ?? daysNode ?? map,
+                RegimenField.Every => everyNode ?? map,
+                RegimenField.Doses => countNode ?? everyNode ?? map,
+                _ => map,
+            }, $"{what}: {problem}")));
         }
         return doses.OrderBy(d => d.Time).ToList();
-    }
-
-    private static double Day(YamlNodes yaml, YamlNode node)
-    {
-        var day = yaml.Number(node, "a dose day");
-        return day >= 0 ? day : throw yaml.Error(node, $"dose day {day} is negative; days count from the injury (day 0)");
     }
 }
