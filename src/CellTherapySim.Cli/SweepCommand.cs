@@ -55,6 +55,7 @@ internal static class SweepCommand
                 sweep.Design.ToString(), design.Size, part, part.Size(design.Size),
                 sample is null ? "" : $"{Path.GetFullPath(sample.Folder)} ({sample.Count} draws)", $"{sweep.Rank.Endpoint}:{sweep.Rank.Metric}", evaluator.Header);
             var folder = parse.GetValue(output)!;
+            SweepRun.Prepare(folder, manifest, parse.GetValue(resume));
 
             console.MarkupLineInterpolated($"[bold]{sweep.Name}[/] ({sweep.Model.Name}): {design.Size:N0} scenarios ({Describe(sweep)}){(part.Count > 1 ? $", shard {part} = {manifest.ShardSize:N0}" : "")}; {(sample is not null ? $"{sample.Count} posterior draws each" : sweep.Cohort is { } c ? $"{c.Animals} animals each" : "typical animal")}; seed {parse.GetValue(seed)}.");
             using var cancellation = new CancellationTokenSource();

@@ -64,14 +64,23 @@ public sealed class ResultJournal : IDisposable
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", parts))))[..32].ToLowerInvariant();
 
     /// <summary>Appends one unit's lines (each without its line break) and flushes them to the file.</summary>
+    /// <exception cref="IOException">The write failed (e.g. a full disk or a file-size limit: .NET reports the latter as an
+    /// out-of-range length); what was flushed before stays valid, and a partial last line is cut off on resume.</exception>
     public void Append(IEnumerable<string> lines)
     {
-        foreach (var line in lines)
+        try
         {
-            _writer.Write(line);
-            _writer.Write('\n');
+            foreach (var line in lines)
+            {
+                _writer.Write(line);
+                _writer.Write('\n');
+            }
+            _writer.Flush();
         }
-        _writer.Flush();
+        catch (Exception e) when (e is ArgumentOutOfRangeException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write {_path}: {e.Message}", e);
+        }
     }
 
     /// <summary>The complete units' lines, split into fields, as they are in the file now (streamed; unit by unit).</summary>
@@ -121,8 +130,18 @@ public sealed class ResultJournal : IDisposable
         return units;
     }
 
-    /// <summary>Closes the file.</summary>
-    public void Dispose() => _writer.Dispose();
+    /// <summary>Closes the file (a failed final flush after a failed write is not reported twice).</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _writer.Dispose();
+        }
+        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException)
+        {
+            _stream.Dispose();
+        }
+    }
 
     /// <summary>The CSV fields of a line (quoted fields as <see cref="Csv.Field"/> writes them).</summary>
     public static string[] SplitFields(string line)

@@ -4,6 +4,12 @@ using MathNet.Numerics.Statistics;
 namespace CellTherapySim.Sensitivity;
 
 /// <summary>One parameter's first-order and total Sobol' indices, each with its bootstrap percentile interval; NaN where the output does not vary.</summary>
+/// <param name="First">The first-order index S_i: the share of the output variance due to the parameter alone.</param>
+/// <param name="FirstLow">The lower bound of the bootstrap interval of <paramref name="First"/>.</param>
+/// <param name="FirstHigh">The upper bound of the bootstrap interval of <paramref name="First"/>.</param>
+/// <param name="Total">The total index ST_i: the share due to the parameter with all its interactions.</param>
+/// <param name="TotalLow">The lower bound of the bootstrap interval of <paramref name="Total"/>.</param>
+/// <param name="TotalHigh">The upper bound of the bootstrap interval of <paramref name="Total"/>.</param>
 public sealed record SobolIndex(double First, double FirstLow, double FirstHigh, double Total, double TotalLow, double TotalHigh);
 
 /// <summary>
@@ -43,6 +49,7 @@ public static class SobolIndices
         // Replicate b's indices of parameter i at [i * bootstrapSamples + b].
         var firstReplicates = new double[parameters * bootstrapSamples];
         var totalReplicates = new double[parameters * bootstrapSamples];
+        // MathNet's xoshiro256** takes a 32-bit seed: the two halves of the 64-bit seed are folded together.
         var random = new Xoshiro256StarStar(unchecked((int)(seed ^ (seed >> 32))), threadSafe: false);
         var resampled = new int[rows];
         var replicateFirst = new double[parameters];

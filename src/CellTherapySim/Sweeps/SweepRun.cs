@@ -65,12 +65,12 @@ public static class SweepRun
     /// <summary>
     /// Runs the shard's scenarios not yet in <paramref name="folder"/> (all of them without <paramref name="resume"/>),
     /// then writes results.csv; returns how the run ended (cancelled: results.csv is not written, the journal is resumable).
+    /// The folder must have been made ready by <see cref="Prepare"/>.
     /// </summary>
-    /// <exception cref="InputException">The folder holds another run (the message says what differs) or cannot be written.</exception>
+    /// <exception cref="InputException">The journal belongs to another run or cannot be written.</exception>
     public static RunOutcome Run(SweepEvaluator evaluator, SweepManifest manifest, string folder, bool resume, int threads,
         Action<long, long>? progress = null, CancellationToken cancellation = default, int posteriorDraws = 0)
     {
-        Prepare(folder, manifest, resume);
         var shard = manifest.Shard;
         var fingerprint = ResultJournal.Fingerprint([manifest.SpecHash, manifest.Version, manifest.Seed.ToString(CultureInfo.InvariantCulture), manifest.Shard.ToString(), manifest.Posterior, manifest.Rank]);
         using var journal = ResultJournal.Open(Path.Combine(folder, Journal), fingerprint, manifest.Header, 1,
@@ -95,8 +95,9 @@ public static class SweepRun
         return outcome with { Committed = done + outcome.Committed };
     }
 
-    /// <summary>Checks (resume) or creates (fresh run) the folder and its manifest.</summary>
-    private static void Prepare(string folder, SweepManifest manifest, bool resume)
+    /// <summary>Checks (resume) or creates (fresh run) the folder and its manifest; a fresh run never overwrites a sweep folder.</summary>
+    /// <exception cref="InputException">The folder holds a sweep (without resume), another sweep (the message says what differs), or cannot be written.</exception>
+    public static void Prepare(string folder, SweepManifest manifest, bool resume)
     {
         var path = Path.Combine(folder, Manifest);
         if (File.Exists(path))

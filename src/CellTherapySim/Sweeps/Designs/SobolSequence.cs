@@ -8,8 +8,9 @@ namespace CellTherapySim.Sweeps.Designs;
 /// integrals", USSR Comput. Math. Math. Phys. 7:86) in up to <see cref="MaxDimensions"/> dimensions with the
 /// Joe–Kuo "new-joe-kuo-6.21201" direction numbers (Joe &amp; Kuo 2008, "Constructing Sobol sequences with better
 /// two-dimensional projections", SIAM J. Sci. Comput. 30:2635), at 32-bit precision, in Gray-code order (Antonov &amp;
-/// Saleev 1979), so that point i is the XOR of the direction numbers picked by the bits of i ⊕ (i &gt;&gt; 1): random
-/// access, the same points in the same order as the usual recursive generator (point 0 is all zeros).
+/// Saleev 1979, "An economic method of computing LPτ-sequences", USSR Comput. Math. Math. Phys. 19:252), so that
+/// point i is the XOR of the direction numbers picked by the bits of i ⊕ (i &gt;&gt; 1): random access, the same points in
+/// the same order as the usual recursive generator (point 0 is all zeros).
 /// Optionally Owen-scrambled (Owen 1995, "Randomly permuted (t,m,s)-nets and (t,s)-sequences") by the hash-based
 /// nested uniform scrambling of Burley (2020, "Practical hash-based Owen scrambling", JCGT 9(4):1), after Laine &amp;
 /// Karras (2011, "Stratified sampling for stochastic transparency", EGSR), with an independent seed per dimension:
