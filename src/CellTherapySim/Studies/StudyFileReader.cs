@@ -73,7 +73,8 @@ public static class StudyFileReader
         return days;
     }
 
-    private static List<string> ReadEndpoints(YamlNodes yaml, YamlMappingNode root, ModelDefinition model)
+    /// <summary>The optional 'endpoints' list of a study or sweep spec (default: every endpoint of the model), checked against the model.</summary>
+    internal static List<string> ReadEndpoints(YamlNodes yaml, YamlMappingNode root, ModelDefinition model)
     {
         if (YamlNodes.Optional(root, "endpoints") is not { } node) return model.Endpoints.Select(e => e.Name).ToList();
         var endpoints = new List<string>();

@@ -38,7 +38,7 @@ public static class SweepSpecReader
         var model = YamlNodes.Optional(root, "model") is { } modelNode ? ModelFileReader.ReadFile(resolve(yaml.Text(modelNode, "'model'"))) : DefaultModel.Definition;
         var injury = YamlNodes.Optional(root, "injury") is { } injuryNode ? Injury(yaml, injuryNode, model) : model.Scenario.Injury;
         var days = YamlNodes.Optional(root, "days") is { } daysNode ? Days(yaml, daysNode) : TimeGrid.Parse(model.Scenario.Times, $"{model.Source} (scenario)");
-        var endpoints = Endpoints(yaml, root, model);
+        var endpoints = StudyFileReader.ReadEndpoints(yaml, root, model);
         var parameters = BaseParameters(yaml, root, model);
         var factors = Factors(yaml, yaml.Required(root, "factors", "the sweep spec"), model);
         var template = Template(yaml, yaml.Required(root, "regimen", "the sweep spec"), factors);
@@ -88,21 +88,6 @@ public static class SweepSpecReader
         for (var i = 0; i < days.Length; i++)
             if (days[i] < 0 || (i > 0 && days[i] <= days[i - 1])) throw yaml.Error(node, "readout days must be ≥ 0 and increase");
         return days.Length > 0 ? days : throw yaml.Error(node, "'days' is empty");
-    }
-
-    private static List<string> Endpoints(YamlNodes yaml, YamlMappingNode root, ModelDefinition model)
-    {
-        if (YamlNodes.Optional(root, "endpoints") is not { } node) return model.Endpoints.Select(e => e.Name).ToList();
-        var endpoints = new List<string>();
-        foreach (var item in yaml.Sequence(node, "'endpoints' (e.g. [PMWT, TWL])"))
-        {
-            var name = yaml.Text(item, "an endpoint");
-            if (model.Endpoint(name) is null)
-                throw yaml.Error(item, $"'{name}' is not an endpoint of model '{model.Name}'; expected one of {string.Join(", ", model.Endpoints.Select(e => e.Name))}");
-            if (endpoints.Contains(name)) throw yaml.Error(item, $"endpoint '{name}' is listed twice");
-            endpoints.Add(name);
-        }
-        return endpoints.Count > 0 ? endpoints : throw yaml.Error(node, "'endpoints' is empty");
     }
 
     private static double[] BaseParameters(YamlNodes yaml, YamlMappingNode root, ModelDefinition model)
