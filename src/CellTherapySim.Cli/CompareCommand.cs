@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CellTherapySim.Comparison;
 using CellTherapySim.Compilation;
+using CellTherapySim.Output;
 using CellTherapySim.Simulation;
 using CellTherapySim.Studies;
 using Spectre.Console;

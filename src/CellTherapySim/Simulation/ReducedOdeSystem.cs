@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CellTherapySim.Compilation;
 using CellTherapySim.Solvers;
 
@@ -28,6 +29,7 @@ internal sealed class ReducedOdeSystem : IOdeSystem
     public int Dimension => _states.Length;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
     public void Evaluate(double t, double[] y, double[] dydt)
     {
         Expand(y);
@@ -36,6 +38,7 @@ internal sealed class ReducedOdeSystem : IOdeSystem
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
     public void Jacobian(double t, double[] y, double[] dfdy, double[] dfdt)
     {
         Expand(y);
@@ -50,6 +53,7 @@ internal sealed class ReducedOdeSystem : IOdeSystem
     }
 
     /// <summary>The full state: the integrated components in their places, the others 0 (never written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
     private void Expand(double[] y)
     {
         for (var a = 0; a < _states.Length; a++) _x[_states[a]] = y[a];

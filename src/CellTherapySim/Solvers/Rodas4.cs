@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CellTherapySim.Solvers;
 
 /// <summary>
@@ -59,6 +60,7 @@ public sealed class Rodas4 : IOdeSolver
     public string Name => "Rodas4";
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
     public SolverStatistics Integrate(IOdeSystem system, double t0, double[] y, double tEnd,
         ReadOnlySpan<double> outputTimes, Span<double> output, SolverOptions options)
     {

@@ -2,6 +2,16 @@ using CellTherapySim.Sweeps.Designs;
 
 namespace CellTherapySim.Sweeps;
 
+/// <summary>The scenarios of a run, by id (0 … Size − 1): each id's factor values, computed on its own (random access).</summary>
+public interface IScenarioDesign
+{
+    /// <summary>Number of scenarios.</summary>
+    long Size { get; }
+
+    /// <summary>The factor values of scenario <paramref name="id"/>, in the spec's factor order, as they appear in results.csv.</summary>
+    string[] Values(long id);
+}
+
 /// <summary>
 /// The scenarios of a sweep, by id (0 … Size − 1, stable from run to run): each id's factor values as they appear in
 /// results.csv. A grid counts through every combination, the last factor fastest. A sampled design (LHS, Sobol; seeded)
@@ -9,7 +19,7 @@ namespace CellTherapySim.Sweeps;
 /// point × combinations + combination) or sampled as further design dimensions (a value chosen uniformly). Every id
 /// is computed on its own (random access), so shards and resumed runs need no state.
 /// </summary>
-public sealed class SweepDesign
+public sealed class SweepDesign : IScenarioDesign
 {
     private readonly SweepSpec _spec;
     private readonly int[] _sampled;

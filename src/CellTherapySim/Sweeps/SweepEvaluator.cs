@@ -25,7 +25,7 @@ public sealed class SweepEvaluator
 {
     private readonly SweepSpec _spec;
     private readonly CompiledModel _model;
-    private readonly SweepDesign _design;
+    private readonly IScenarioDesign _design;
     private readonly PosteriorSample? _posterior;
     private readonly SolverKind _solver;
     private readonly SolverOptions _options;
@@ -37,7 +37,7 @@ public sealed class SweepEvaluator
 
     /// <summary>Evaluates <paramref name="design"/>'s scenarios of <paramref name="spec"/> (optionally over a posterior sample).</summary>
     /// <exception cref="InputException">A default relief threshold is not positive.</exception>
-    public SweepEvaluator(SweepSpec spec, CompiledModel model, SweepDesign design, PosteriorSample? posterior, int seed, SolverKind solver = SolverKind.Stiff, SolverOptions? options = null)
+    public SweepEvaluator(SweepSpec spec, CompiledModel model, IScenarioDesign design, PosteriorSample? posterior, int seed, SolverKind solver = SolverKind.Stiff, SolverOptions? options = null)
     {
         (_spec, _model, _design, _posterior, _seed, _solver, _options) = (spec, model, design, posterior, seed, solver, options ?? SolverOptions.Default);
         var day0 = new Simulator(model, solver, _options).Simulate(spec.BaseParameters, model.InitialState(spec.Injury), [], [0.0]);

@@ -1,7 +1,7 @@
 using System.Globalization;
-using CellTherapySim.Output;
+using CellTherapySim.Comparison;
 
-namespace CellTherapySim.Comparison;
+namespace CellTherapySim.Output;
 
 /// <summary>
 /// Writes a regimen comparison in long format: REGIMEN,ENDPOINT,METRIC,DAY,UNIT,ESTIMATE,MEAN,Q5,Q50,Q95,N, with METRIC
