@@ -1,5 +1,6 @@
 using System.Globalization;
 using CellTherapySim.Comparison;
+using CellTherapySim.Output;
 using static CellTherapySim.Tests.Modeling.InputTestSupport;
 
 namespace CellTherapySim.Tests.Comparison;
