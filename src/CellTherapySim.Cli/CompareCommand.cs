@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Modeling;
 using CellTherapySim.Comparison;
 using CellTherapySim.Compilation;
 using CellTherapySim.Output;

@@ -104,7 +104,7 @@ internal static class FitCommand
         IReadOnlyList<ChainResult> chains;
         try
         {
-            chains = ChainProgressDisplay.Run(console, settings, progress => FitRunner.Run(fit, settings, folder, dataPath, progress, cancellation.Token));
+            chains = ChainProgressDisplay.Run(console, settings, progress => FitRunner.Run(fit, settings, FitFiles.ChainWriters(folder, dataPath), progress, cancellation.Token));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Runs;
 using CellTherapySim.Agents;
 using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Runs;
 using CellTherapySim.Compilation;
 using CellTherapySim.Inference;
 using CellTherapySim.Modeling;
-using CellTherapySim.Output;
 using CellTherapySim.Sweeps;
 using Spectre.Console;
 
@@ -100,7 +100,7 @@ internal static class SweepCommand
         command.SetAction(parse =>
         {
             var inputs = parse.GetValue(folders)!;
-            var first = SweepFiles.ReadManifest(Path.Combine(inputs[0], SweepRun.Manifest) is var m && File.Exists(m) ? m : throw new InputException(inputs[0], $"not a sweep folder (no {SweepRun.Manifest})"));
+            var first = SweepManifestFile.Read(Path.Combine(inputs[0], SweepRun.Manifest) is var m && File.Exists(m) ? m : throw new InputException(inputs[0], $"not a sweep folder (no {SweepRun.Manifest})"));
             var header = ResultJournal.SplitFields(first.Header);
             var rank = first.Rank.Split(':');
             var posterior = header.Contains("p_beats_best");

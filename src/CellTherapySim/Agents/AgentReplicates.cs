@@ -1,4 +1,4 @@
-using CellTherapySim.Output;
+using CellTherapySim.Modeling;
 using CellTherapySim.Runs;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;

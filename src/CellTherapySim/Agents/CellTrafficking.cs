@@ -1,3 +1,4 @@
+using CellTherapySim.Modeling;
 using CellTherapySim.Compilation;
 using CellTherapySim.Simulation;
 using MathNet.Numerics.Random;

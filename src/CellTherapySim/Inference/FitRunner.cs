@@ -40,27 +40,26 @@ public readonly record struct ChainProgress(int Chain, int Iteration, int Total,
 
 /// <summary>
 /// Runs NUTS chains on a <see cref="FitPosterior"/> in parallel, each with its own density, sampler and random stream
-/// (Xoshiro256** seeded from the seed and the chain number), writing each chain's draws to draws-chain-N.csv in
-/// CmdStan's layout as they come — an interrupted fit leaves every draw made so far on disk.
+/// (Xoshiro256** seeded from the seed and the chain number), handing each chain's draws to the writer it is given as
+/// they come — an interrupted fit leaves every draw made so far there.
 /// </summary>
 public static class FitRunner
 {
-    /// <summary>Runs the chains; <paramref name="folder"/> receives the CSV files.</summary>
-    public static IReadOnlyList<ChainResult> Run(FitModel fit, FitRunSettings settings, string folder, string dataFile,
+    /// <summary>Runs the chains; <paramref name="openChain"/> gives each chain's writer for its settings and parameter names.</summary>
+    public static IReadOnlyList<ChainResult> Run(FitModel fit, FitRunSettings settings, Func<CmdStanSettings, IReadOnlyList<string>, IChainWriter> openChain,
         Action<ChainProgress>? progress = null, CancellationToken cancellation = default)
     {
-        Directory.CreateDirectory(folder);
         var results = new ChainResult[settings.Chains];
         Parallel.For(0, settings.Chains,
             new ParallelOptions { MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount },
-            c => results[c] = RunChain(fit, settings, c + 1, Path.Combine(folder, $"draws-chain-{c + 1}.csv"), dataFile, progress, cancellation));
+            c => results[c] = RunChain(fit, settings, c + 1, openChain, progress, cancellation));
         return results;
     }
 
     /// <summary>The random seed of chain <paramref name="chain"/> (1-based): distinct streams from one user seed.</summary>
     public static int ChainSeed(int seed, int chain) => unchecked(seed * 1_000_003 + chain * 7919);
 
-    private static ChainResult RunChain(FitModel fit, FitRunSettings settings, int chain, string path, string dataFile,
+    private static ChainResult RunChain(FitModel fit, FitRunSettings settings, int chain, Func<CmdStanSettings, IReadOnlyList<string>, IChainWriter> openChain,
         Action<ChainProgress>? progress, CancellationToken cancellation)
     {
         var random = new Xoshiro256StarStar(ChainSeed(settings.Seed, chain));
@@ -79,8 +78,6 @@ public static class FitRunner
             ChainId = chain,
             Init = settings.InitRadius.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Seed = settings.Seed,
-            DataFile = dataFile,
-            OutputFile = path,
         };
         var draws = new List<double[]>(settings.Draws);
         var logDensities = new List<double>(settings.Draws);
@@ -88,7 +85,7 @@ public static class FitRunner
         int divergences = 0, treeDepthHits = 0, iteration = 0;
         var clock = Stopwatch.StartNew();
         double warmupSeconds = 0;
-        using (var writer = CmdStanCsvWriter.Create(path, csv, fit.Names))
+        using (var writer = openChain(csv, fit.Names))
         {
             sampler.Run(initial, draw =>
             {

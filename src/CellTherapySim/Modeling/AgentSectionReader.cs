@@ -102,8 +102,8 @@ internal static class AgentSectionReader
 
         // The engine injects each dosed cell (product 'cells') as one agent into blood or CSF.
         var (blood, csf) = (index["blood"], index["csf"]);
-        var product = products.FirstOrDefault(p => p.Name == Simulation.Dose.CellsProduct)
-            ?? throw yaml.Error(node, $"the agent engine follows the doses of product '{Simulation.Dose.CellsProduct}' as agents, but the model has no such product (products: {string.Join(", ", products.Select(p => p.Name))})");
+        var product = products.FirstOrDefault(p => p.Name == Dose.CellsProduct)
+            ?? throw yaml.Error(node, $"the agent engine follows the doses of product '{Dose.CellsProduct}' as agents, but the model has no such product (products: {string.Join(", ", products.Select(p => p.Name))})");
         var routes = product.Routes;
         foreach (var route in routes)
         {
@@ -122,9 +122,9 @@ internal static class AgentSectionReader
     /// <summary>Products other than cells stay well-mixed (or uniform on a field): none may dose a cell compartment or the microglia.</summary>
     private static void CheckOtherProducts(YamlNodes yaml, YamlNode node, List<StateDefinition> states, List<ProductDefinition> products, int[] agentStates)
     {
-        foreach (var product in products.Where(p => p.Name != Simulation.Dose.CellsProduct))
+        foreach (var product in products.Where(p => p.Name != Dose.CellsProduct))
             foreach (var route in product.Routes.Where(r => agentStates.Contains(r.TargetState)))
-                throw yaml.Error(node, $"route '{route.Name}' of product '{product.Name}' targets '{states[route.TargetState].Name}', which the agent engine follows as agents (cells or microglia); only product '{Simulation.Dose.CellsProduct}' may dose it");
+                throw yaml.Error(node, $"route '{route.Name}' of product '{product.Name}' targets '{states[route.TargetState].Name}', which the agent engine follows as agents (cells or microglia); only product '{Dose.CellsProduct}' may dose it");
     }
 
     private static List<LatticeField> ReadFields(YamlNodes yaml, YamlNode node, List<StateDefinition> states, Dictionary<int, string> roles)

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using CellTherapySim.Modeling.Expressions;
-using CellTherapySim.Simulation;
 using YamlDotNet.RepresentationModel;
 
 namespace CellTherapySim.Modeling;

@@ -28,7 +28,45 @@ public static class FitFiles
     public static void WriteSummary(string folder, IEnumerable<VariableSummary> rows)
     {
         using var writer = new StreamWriter(Path.Combine(folder, Summary));
-        PosteriorSummary.WriteCsv(writer, rows);
+        WriteSummary(writer, rows);
+    }
+
+    /// <summary>
+    /// Writes <see cref="PosteriorSummary.CsvHeader"/> and one line per variable; numbers in round-trip form, NaN (posterior's NA) as
+    /// <c>NA</c> and infinities as <c>Inf</c>, <c>-Inf</c>, as R writes them.
+    /// </summary>
+    public static void WriteSummary(TextWriter writer, IEnumerable<VariableSummary> rows)
+    {
+        writer.WriteLine(PosteriorSummary.CsvHeader);
+        foreach (var r in rows)
+            writer.WriteLine(string.Join(',', Csv.Field(r.Variable),
+                Number(r.Mean), Number(r.Median), Number(r.Sd), Number(r.Mad), Number(r.Q5), Number(r.Q95),
+                Number(r.Rhat), Number(r.EssBulk), Number(r.EssTail)));
+    }
+
+    private static string Number(double value) => value switch
+    {
+        double.NaN => "NA",
+        double.PositiveInfinity => "Inf",
+        double.NegativeInfinity => "-Inf",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The file of chain <paramref name="chain"/> (1-based) in a fit folder.</summary>
+    public static string ChainFile(string folder, int chain) => Path.Combine(folder, $"draws-chain-{chain}.csv");
+
+    /// <summary>
+    /// The chain writers of a fit into <paramref name="folder"/> (created): draws-chain-N.csv in CmdStan's layout, with
+    /// <paramref name="dataFile"/> and the file's own path in the settings comments.
+    /// </summary>
+    public static Func<CmdStanSettings, IReadOnlyList<string>, IChainWriter> ChainWriters(string folder, string dataFile)
+    {
+        Directory.CreateDirectory(folder);
+        return (settings, names) =>
+        {
+            var path = ChainFile(folder, settings.ChainId);
+            return CmdStanCsvWriter.Create(path, settings with { DataFile = dataFile, OutputFile = path }, names);
+        };
     }
 
     /// <summary>Writes ppc.csv into <paramref name="folder"/>: GROUP,TIME,DVID,N,OBSERVED_MEAN,PRED_MEDIAN,PRED_Q5,PRED_Q25,PRED_Q75,PRED_Q95.</summary>

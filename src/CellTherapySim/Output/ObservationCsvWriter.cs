@@ -1,4 +1,5 @@
 using System.Globalization;
+using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
 using CellTherapySim.Studies;
 

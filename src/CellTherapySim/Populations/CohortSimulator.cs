@@ -1,7 +1,6 @@
 using CellTherapySim.Agents;
 using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
-using CellTherapySim.Output;
 using CellTherapySim.Runs;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;

@@ -86,6 +86,8 @@ public static class OrderedRunner
     private sealed class State<TResult>(long start, long end, int capacity, long progressEvery)
     {
         private readonly object _lock = new();
+        private readonly long _first = start;
+        private readonly long _end = end;
         private readonly TResult[] _slots = new TResult[capacity];
         private readonly bool[] _filled = new bool[capacity];
         private long _next = start;
@@ -173,7 +175,7 @@ public static class OrderedRunner
                     Committed = next + 1;
                     Monitor.PulseAll(_lock);
                 }
-                if (progress is not null && ((next + 1 - start) % progressEvery == 0 || next + 1 == end)) progress(next + 1 - start);
+                if (progress is not null && ((next + 1 - _first) % progressEvery == 0 || next + 1 == _end)) progress(next + 1 - _first);
             }
         }
     }

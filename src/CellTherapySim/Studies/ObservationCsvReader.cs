@@ -1,4 +1,3 @@
-using CellTherapySim.Output;
 using System.Globalization;
 using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;

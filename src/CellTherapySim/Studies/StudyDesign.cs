@@ -1,3 +1,4 @@
+using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
 
 namespace CellTherapySim.Studies;

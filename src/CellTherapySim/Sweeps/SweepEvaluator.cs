@@ -139,7 +139,7 @@ public sealed class SweepEvaluator
         }
 
         var fields = new List<string>(1 + values.Length + endpoints * per * 4) { id.ToString(CultureInfo.InvariantCulture) };
-        fields.AddRange(values.Select(Output.Csv.Field));
+        fields.AddRange(values.Select(Csv.Field));
         double rank = double.NaN;
         double[]? rankDraws = null;
         var column = new double[units];

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CellTherapySim.Output;
 using CellTherapySim.Runs;
 
 namespace CellTherapySim.Sweeps;
@@ -104,7 +103,7 @@ public static class SweepRun
         {
             if (!resume)
                 throw new InputException("--out", $"'{folder}' already holds a sweep ({Manifest}); add --resume to continue it, or choose another folder (nothing is overwritten)");
-            var existing = SweepFiles.ReadManifest(path);
+            var existing = SweepManifestFile.Read(path);
             if (Difference(existing, manifest) is { } difference)
                 throw new InputException(path, $"this folder holds another sweep: {difference}; choose another folder or drop --resume");
             return;
@@ -112,7 +111,7 @@ public static class SweepRun
         try
         {
             Directory.CreateDirectory(folder);
-            SweepFiles.WriteManifest(path, manifest);
+            SweepManifestFile.Write(path, manifest);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -144,7 +143,7 @@ public static class SweepRun
         var manifests = folders.Select(f =>
         {
             var path = Path.Combine(f, Manifest);
-            return File.Exists(path) ? SweepFiles.ReadManifest(path) : throw new InputException(f, $"not a sweep folder (no {Manifest})");
+            return File.Exists(path) ? SweepManifestFile.Read(path) : throw new InputException(f, $"not a sweep folder (no {Manifest})");
         }).ToList();
         for (var i = 1; i < manifests.Count; i++)
             if (Difference(manifests[i], manifests[0], sameShard: false) is { } difference)
@@ -162,7 +161,7 @@ public static class SweepRun
         }
         Directory.CreateDirectory(output);
         var merged = manifests[0] with { Shard = Shard.Whole, ShardSize = manifests[0].DesignSize };
-        SweepFiles.WriteManifest(Path.Combine(output, Manifest), merged);
+        SweepManifestFile.Write(Path.Combine(output, Manifest), merged);
         WriteResults(Path.Combine(output, Results), merged.Header, ordered.Select(x => Path.Combine(x.f, Journal)).ToList(), posteriorDraws,
             rankColumn, higherIsBetter, ordered.Select(x => Path.Combine(x.f, RankDraws)).ToList());
         return merged;

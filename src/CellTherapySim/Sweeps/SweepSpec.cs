@@ -44,7 +44,7 @@ public sealed record SweepFactor(string Name, int Parameter, IReadOnlyList<strin
     }
 
     /// <summary>A factor value as it appears in results.csv (round-trip numbers).</summary>
-    public static string Format(double value) => Output.Csv.Number(value);
+    public static string Format(double value) => Csv.Number(value);
 }
 
 /// <summary>The virtual cohort each scenario is run on (instead of the typical animal).</summary>

@@ -1,3 +1,4 @@
+using CellTherapySim.Output;
 using CellTherapySim.Inference.Diagnostics;
 using CellTherapySim.Inference.Sampling;
 using MathNet.Numerics.Random;

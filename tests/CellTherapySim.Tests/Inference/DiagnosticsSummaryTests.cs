@@ -1,3 +1,4 @@
+using CellTherapySim.Output;
 using CellTherapySim.Inference.Diagnostics;
 
 namespace CellTherapySim.Tests.Inference;
@@ -50,7 +51,7 @@ public class DiagnosticsSummaryTests
             new VariableSummary("eta.1,2", 1, 2, 3, 4, 5, 6, double.PositiveInfinity, 7, 8),
         };
         var writer = new StringWriter { NewLine = "\n" };
-        PosteriorSummary.WriteCsv(writer, rows);
+        FitFiles.WriteSummary(writer, rows);
         var lines = writer.ToString().Split('\n');
 
         Assert.Equal("variable,mean,median,sd,mad,q5,q95,rhat,ess_bulk,ess_tail", lines[0]);

@@ -1,3 +1,4 @@
+using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
 using CellTherapySim.Studies;
 using static CellTherapySim.Tests.Studies.DataTestSupport;

@@ -105,7 +105,7 @@ public class StudyFileReaderTests
         Assert.Equal(["sham", "cci", "cci"], study.Design.Groups.Select(g => g.Injury));
         Assert.Equal([0.0, 1, 3, 5, 7, 9, 11, 13, 15], study.Design.ReadoutDays);
         var dose = Assert.Single(study.Design.Groups[2].Doses);
-        Assert.Equal(CellTherapySim.Simulation.Dose.Cells(7, "iv", 1e6), dose);
+        Assert.Equal(Dose.Cells(7, "iv", 1e6), dose);
     }
 
     [Theory]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CellTherapySim.Output;
 using MathNet.Numerics.Statistics;
 
 namespace CellTherapySim.Inference.Diagnostics;
@@ -62,25 +61,4 @@ public static class PosteriorSummary
             .Select(name => Summarise(name, chains.Select(c => c.Column(name)).ToArray()))
             .ToArray();
     }
-
-    /// <summary>
-    /// Writes <see cref="CsvHeader"/> and one line per variable; numbers in round-trip form, NaN (posterior's NA) as
-    /// <c>NA</c> and infinities as <c>Inf</c>, <c>-Inf</c>, as R writes them.
-    /// </summary>
-    public static void WriteCsv(TextWriter writer, IEnumerable<VariableSummary> rows)
-    {
-        writer.WriteLine(CsvHeader);
-        foreach (var r in rows)
-            writer.WriteLine(string.Join(',', Csv.Field(r.Variable),
-                Number(r.Mean), Number(r.Median), Number(r.Sd), Number(r.Mad), Number(r.Q5), Number(r.Q95),
-                Number(r.Rhat), Number(r.EssBulk), Number(r.EssTail)));
-    }
-
-    private static string Number(double value) => value switch
-    {
-        double.NaN => "NA",
-        double.PositiveInfinity => "Inf",
-        double.NegativeInfinity => "-Inf",
-        _ => value.ToString("R", CultureInfo.InvariantCulture),
-    };
 }

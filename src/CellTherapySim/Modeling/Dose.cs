@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CellTherapySim.Modeling;
 
-namespace CellTherapySim.Simulation;
+namespace CellTherapySim.Modeling;
 
 /// <summary>
 /// A bolus of <see cref="Amount"/> of <see cref="Product"/> (in the product's dose unit: cells as a count, EVs in ug, a

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CellTherapySim.Output;
+namespace CellTherapySim;
 
 /// <summary>CSV fields: quoting (RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled) and round-trip numbers.</summary>
 public static class Csv

@@ -1,13 +1,12 @@
 using System.Text.Json;
-using CellTherapySim.Sweeps;
 
-namespace CellTherapySim.Output;
+namespace CellTherapySim.Sweeps;
 
-/// <summary>Writes and reads a sweep folder's manifest.json (the run's identity: spec, hash, tool version, seed, design size, shard).</summary>
-public static class SweepFiles
+/// <summary>Writes and reads a sweep folder's manifest.json (the run's identity: spec, hash, tool version, seed, design size, shard), which the runner checks on resume and merge.</summary>
+public static class SweepManifestFile
 {
     /// <summary>Writes <paramref name="manifest"/> to <paramref name="path"/> (with the spec file's text).</summary>
-    public static void WriteManifest(string path, SweepManifest manifest, string? specText = null)
+    public static void Write(string path, SweepManifest manifest)
     {
         using var stream = File.Create(path);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -24,13 +23,12 @@ public static class SweepFiles
         json.WriteString("posterior", manifest.Posterior);
         json.WriteString("rank", manifest.Rank);
         json.WriteString("columns", manifest.Header);
-        if (specText is not null) json.WriteString("spec_text", specText);
         json.WriteEndObject();
     }
 
     /// <summary>Reads the manifest at <paramref name="path"/>.</summary>
     /// <exception cref="InputException">It is not a sweep manifest.</exception>
-    public static SweepManifest ReadManifest(string path)
+    public static SweepManifest Read(string path)
     {
         try
         {

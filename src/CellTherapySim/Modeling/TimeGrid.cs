@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CellTherapySim.Simulation;
+namespace CellTherapySim.Modeling;
 
 /// <summary>Output times in days: "start:stop:step" (stop included when on the grid) or a comma list "0,1,3,7".</summary>
 public static class TimeGrid

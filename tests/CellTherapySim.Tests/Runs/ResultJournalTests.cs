@@ -1,7 +1,7 @@
-using CellTherapySim.Output;
+using CellTherapySim.Runs;
 using static CellTherapySim.Tests.Modeling.InputTestSupport;
 
-namespace CellTherapySim.Tests.Output;
+namespace CellTherapySim.Tests.Runs;
 
 /// <summary>The results journal: units appended in order, read back exactly, cut-short tails cut off (never rewritten), foreign or damaged files refused.</summary>
 public sealed class ResultJournalTests : IDisposable

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
+using CellTherapySim.Inference;
+using CellTherapySim.Inference.Diagnostics;
 using CellTherapySim.Inference.Sampling;
 
-namespace CellTherapySim.Inference.Diagnostics;
+namespace CellTherapySim.Output;
 
 /// <summary>
 /// Writes one chain's draws as CmdStan (2.3x) writes its sample output CSV, so that ArviZ (<c>az.from_cmdstan</c>),
@@ -15,7 +17,7 @@ namespace CellTherapySim.Inference.Diagnostics;
 /// draw after warm-up, <see cref="WriteTiming"/> (once, last). Everything is flushed after the header, the adaptation
 /// and every draw, so an interrupted run leaves the complete lines it wrote; lines end in '\n'.
 /// </remarks>
-public sealed class CmdStanCsvWriter : IDisposable
+public sealed class CmdStanCsvWriter : IChainWriter
 {
     /// <summary>CmdStan's sampler columns, first in every line.</summary>
     public static readonly IReadOnlyList<string> SamplerColumns =

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CellTherapySim.Output;
+namespace CellTherapySim.Runs;
 
 /// <summary>
 /// An append-only CSV journal of a long run's finished units (an animal's or replicate's rows, a sweep scenario's row),
@@ -9,7 +9,7 @@ namespace CellTherapySim.Output;
 /// settings resumes after the last complete unit. Line 1 is `# ctsim results FINGERPRINT` (the run's settings), line 2
 /// the header; then each unit is <c>linesPerUnit</c> lines whose first field is the unit's id. Finished work is never
 /// rewritten: on resume a cut-short tail (a line without its line break, an incomplete unit) is cut off and new units
-/// are appended. Not thread-safe: the <see cref="Runs.OrderedRunner"/> commits one unit at a time.
+/// are appended. Not thread-safe: the <see cref="OrderedRunner"/> commits one unit at a time.
 /// </summary>
 public sealed class ResultJournal : IDisposable
 {
