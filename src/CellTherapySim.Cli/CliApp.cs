@@ -19,6 +19,9 @@ public static class CliApp
     /// <summary>Exit code of an internal error (a defect of ctsim).</summary>
     public const int InternalError = 3;
 
+    /// <summary>Exit code of a run stopped by Ctrl-C (what was done is kept; resumable where the command says so).</summary>
+    public const int Interrupted = 130;
+
     /// <summary>Runs ctsim with <paramref name="args"/>, writing results to <paramref name="output"/> and messages to <paramref name="error"/>.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -30,6 +33,7 @@ public static class CliApp
             FitCommand.Create(console),
             CompareCommand.Create(console),
             SweepCommand.Create(console),
+            SensitivityCommand.Create(console),
             DataCommand.Create(console),
         };
         var parsed = root.Parse(args);

@@ -58,36 +58,53 @@ internal static class SweepCommand
             SweepRun.Prepare(folder, manifest, parse.GetValue(resume));
 
             console.MarkupLineInterpolated($"[bold]{sweep.Name}[/] ({sweep.Model.Name}): {design.Size:N0} scenarios ({Describe(sweep)}){(part.Count > 1 ? $", shard {part} = {manifest.ShardSize:N0}" : "")}; {(sample is not null ? $"{sample.Count} posterior draws each" : sweep.Cohort is { } c ? $"{c.Animals} animals each" : "typical animal")}; seed {parse.GetValue(seed)}.");
-            using var cancellation = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancellation.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            Runs.RunOutcome outcome;
-            try
-            {
-                outcome = RateProgress.Run(console, "Scenarios", manifest.ShardSize, report =>
-                    SweepRun.Run(evaluator, manifest, folder, parse.GetValue(resume), parse.GetValue(threads), report, cancellation.Token, sample?.Count ?? 0));
-            }
-            catch (IOException e)
-            {
-                throw new Simulation.SimulationException($"writing into '{folder}' failed: {e.Message}. What was written is valid; free space and rerun with --resume.", e);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
-            if (outcome.Cancelled)
-            {
-                console.MarkupLineInterpolated($"[yellow]Interrupted after {outcome.Committed:N0} of {manifest.ShardSize:N0} scenarios; they are in {Path.Combine(folder, SweepRun.Journal)}. Rerun with --resume to finish.[/]");
-                return 130;
-            }
-            var seconds = clock.Elapsed.TotalSeconds;
-            console.MarkupLineInterpolated($"[grey]{manifest.ShardSize:N0} scenarios in {seconds:F1} s ({manifest.ShardSize / Math.Max(seconds, 1e-9):N0}/s on {parse.GetValue(threads)} threads).[/]");
+            if (!RunInFolder(console, "scenarios", evaluator, manifest, folder, parse.GetValue(resume), parse.GetValue(threads), sample?.Count ?? 0)) return CliApp.Interrupted;
             PrintBest(console, Path.Combine(folder, SweepRun.Results), evaluator);
             console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, SweepRun.Results)}[/] and {SweepRun.Manifest}.");
             return CliApp.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="manifest"/>'s scenarios not yet in the prepared <paramref name="folder"/> through
+    /// <see cref="SweepRun.Run"/> with progress, Ctrl-C (a clean, resumable stop) and a failed write turned into a
+    /// message, and prints the time taken; <paramref name="what"/> names the units ("scenarios"). Returns false when
+    /// interrupted (the message printed).
+    /// </summary>
+    internal static bool RunInFolder(IAnsiConsole console, string what, SweepEvaluator evaluator, SweepManifest manifest, string folder, bool resume, int threads, int posteriorDraws = 0)
+    {
+        if (resume && SweepRun.IsFinished(folder, manifest))
+        {
+            console.MarkupLineInterpolated($"[grey]{Path.Combine(folder, SweepRun.Results)} is complete ({manifest.ShardSize:N0} {what}); nothing to run.[/]");
+            return true;
+        }
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Runs.RunOutcome outcome;
+        try
+        {
+            outcome = RateProgress.Run(console, char.ToUpperInvariant(what[0]) + what[1..], manifest.ShardSize, report =>
+                SweepRun.Run(evaluator, manifest, folder, resume, threads, report, cancellation.Token, posteriorDraws));
+        }
+        catch (IOException e)
+        {
+            throw new Simulation.SimulationException($"writing into '{folder}' failed: {e.Message}. What was written is valid; free space and rerun with --resume.", e);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        if (outcome.Cancelled)
+        {
+            console.MarkupLineInterpolated($"[yellow]Interrupted after {outcome.Committed:N0} of {manifest.ShardSize:N0} {what}; they are in {Path.Combine(folder, SweepRun.Journal)}. Rerun with --resume to finish.[/]");
+            return false;
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        console.MarkupLineInterpolated($"[grey]{manifest.ShardSize:N0} {what} in {seconds:F1} s ({manifest.ShardSize / Math.Max(seconds, 1e-9):N0}/s on {threads} threads).[/]");
+        return true;
     }
 
     private static Command MergeCommand(IAnsiConsole console)

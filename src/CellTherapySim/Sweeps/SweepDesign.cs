@@ -50,7 +50,7 @@ public sealed class SweepDesign : IScenarioDesign
         _combinations = 1;
         foreach (var i in _crossed) _combinations = Multiply(_combinations, _levels[i].Count);
         Size = spec.Design == DesignKind.Grid ? _combinations : Multiply(spec.Points, _combinations);
-        var designSeed = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0xD1B54A32D192ED03UL);
+        var designSeed = DesignSeed(seed);
         if (spec.Design == DesignKind.LatinHypercube) _lhs = new LatinHypercube(spec.Points, _sampled.Length, designSeed);
         if (spec.Design == DesignKind.Sobol)
         {
@@ -62,6 +62,9 @@ public sealed class SweepDesign : IScenarioDesign
 
     /// <summary>Number of scenarios.</summary>
     public long Size { get; }
+
+    /// <summary>The 64-bit seed of a random design (LHS permutations, Sobol scrambling) from the run's --seed.</summary>
+    public static ulong DesignSeed(int seed) => unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0xD1B54A32D192ED03UL);
 
     /// <summary>The factor values of scenario <paramref name="id"/>, in the spec's factor order.</summary>
     public string[] Values(long id)

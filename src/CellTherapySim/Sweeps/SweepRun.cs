@@ -64,12 +64,18 @@ public static class SweepRun
     /// <summary>
     /// Runs the shard's scenarios not yet in <paramref name="folder"/> (all of them without <paramref name="resume"/>),
     /// then writes results.csv; returns how the run ended (cancelled: results.csv is not written, the journal is resumable).
-    /// The folder must have been made ready by <see cref="Prepare"/>.
+    /// With <paramref name="resume"/>, a folder whose results.csv is complete (<see cref="IsFinished"/>: a finished run or
+    /// a <see cref="Merge"/>) is left as it is. The folder must have been made ready by <see cref="Prepare"/>.
     /// </summary>
     /// <exception cref="InputException">The journal belongs to another run or cannot be written.</exception>
     public static RunOutcome Run(SweepEvaluator evaluator, SweepManifest manifest, string folder, bool resume, int threads,
         Action<long, long>? progress = null, CancellationToken cancellation = default, int posteriorDraws = 0)
     {
+        if (resume && IsFinished(folder, manifest))
+        {
+            progress?.Invoke(manifest.ShardSize, manifest.ShardSize);
+            return new RunOutcome(manifest.ShardSize, false);
+        }
         var shard = manifest.Shard;
         var fingerprint = ResultJournal.Fingerprint([manifest.SpecHash, manifest.Version, manifest.Seed.ToString(CultureInfo.InvariantCulture), manifest.Shard.ToString(), manifest.Posterior, manifest.Rank]);
         using var journal = ResultJournal.Open(Path.Combine(folder, Journal), fingerprint, manifest.Header, 1,
@@ -92,6 +98,31 @@ public static class SweepRun
         WriteResults(Path.Combine(folder, Results), manifest.Header, [Path.Combine(folder, Journal)], shard.Count == 1 && posteriorDraws > 0 ? posteriorDraws : 0,
             evaluator.RankColumn, evaluator.HigherIsBetter, [Path.Combine(folder, RankDraws)]);
         return outcome with { Committed = done + outcome.Committed };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="folder"/>'s results.csv is complete for <paramref name="manifest"/>: its header, then one
+    /// row per scenario of the shard, the last one the shard's last id, every line ended (not cut short).
+    /// </summary>
+    public static bool IsFinished(string folder, SweepManifest manifest)
+    {
+        var path = Path.Combine(folder, Results);
+        if (!File.Exists(path)) return false;
+        using (var stream = File.OpenRead(path))
+        {
+            if (stream.Length == 0) return false;
+            stream.Seek(-1, SeekOrigin.End);
+            if (stream.ReadByte() != '\n') return false;
+        }
+        long lines = 0;
+        string? last = null;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (lines++ == 0 && line != manifest.Header) return false;
+            last = line;
+        }
+        var lastId = manifest.Shard.Id(manifest.ShardSize - 1).ToString(CultureInfo.InvariantCulture);
+        return lines == manifest.ShardSize + 1 && (manifest.ShardSize == 0 || last!.StartsWith(lastId + ",", StringComparison.Ordinal));
     }
 
     /// <summary>Checks (resume) or creates (fresh run) the folder and its manifest; a fresh run never overwrites a sweep folder.</summary>
@@ -123,6 +154,7 @@ public static class SweepRun
     public static string? Difference(SweepManifest a, SweepManifest b, bool sameShard = true)
     {
         if (a.SpecHash != b.SpecHash) return $"its spec differs (SHA-256 {a.SpecHash[..12]}… vs {b.SpecHash[..12]}…)";
+        if (a.Design != b.Design) return $"its design is {a.Design}, not {b.Design}";
         if (a.Seed != b.Seed) return $"its seed is {a.Seed}, not {b.Seed}";
         if (a.Version != b.Version) return $"it was made by ctsim {a.Version}, not {b.Version}";
         if (a.Posterior != b.Posterior) return $"its posterior is '{a.Posterior}', not '{b.Posterior}'";

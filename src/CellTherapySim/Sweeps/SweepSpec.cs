@@ -26,9 +26,10 @@ public enum CategoricalMode
 /// <summary>
 /// A factor of a sweep: listed values (numbers or names), or a range [Low, High] — on a grid with <see cref="Count"/>
 /// levels spaced linearly or logarithmically, in a sampled design uniform or log-uniform. <see cref="Parameter"/> is
-/// the model parameter it sets (index), or −1 for a regimen variable ($name in the template).
+/// the model parameter it sets (index), or −1 for a regimen variable ($name in the template). <see cref="Line"/> and
+/// <see cref="Column"/> locate its name in the spec file (0 when unknown).
 /// </summary>
-public sealed record SweepFactor(string Name, int Parameter, IReadOnlyList<string>? Values, double Low, double High, int Count, bool Log, bool Integer)
+public sealed record SweepFactor(string Name, int Parameter, IReadOnlyList<string>? Values, double Low, double High, int Count, bool Log, bool Integer, int Line = 0, int Column = 0)
 {
     /// <summary>True for listed values, false for a range.</summary>
     public bool IsListed => Values is not null;

@@ -20,16 +20,21 @@ public static class SweepSpecReader
     private static readonly string[] MetricKeys = ["effect_days", "thresholds"];
     private static readonly string[] DoseKeys = ["route", "product", "amount", "cells", "day", "days", "every", "doses"];
 
-    /// <summary>Reads the spec at <paramref name="path"/>; a relative 'model:' or cohort study path is resolved against the spec's folder.</summary>
-    public static SweepSpec ReadFile(string path)
+    /// <summary>
+    /// Reads the spec at <paramref name="path"/>; a relative 'model:' or cohort study path is resolved against the spec's
+    /// folder. Without <paramref name="readDesign"/> (a caller that makes its own design over the factors, as ctsim
+    /// sensitivity does) the 'design' key is not read, range factors need no 'count', and the spec's design is a
+    /// one-point Sobol placeholder.
+    /// </summary>
+    public static SweepSpec ReadFile(string path, bool readDesign = true)
     {
         var text = InputFile.ReadAllText(path, "sweep spec");
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        return Read(text, path, file => Path.Combine(folder, file));
+        return Read(text, path, file => Path.Combine(folder, file), readDesign);
     }
 
-    /// <summary>Reads spec text; <paramref name="resolve"/> turns a relative path in it into a file path.</summary>
-    public static SweepSpec Read(string text, string file, Func<string, string> resolve)
+    /// <summary>Reads spec text; <paramref name="resolve"/> turns a relative path in it into a file path (<paramref name="readDesign"/>: as in <see cref="ReadFile"/>).</summary>
+    public static SweepSpec Read(string text, string file, Func<string, string> resolve, bool readDesign = true)
     {
         var yaml = new YamlNodes(file);
         var root = yaml.LoadRoot(text);
@@ -43,7 +48,7 @@ public static class SweepSpecReader
         var factors = Factors(yaml, yaml.Required(root, "factors", "the sweep spec"), model);
         var template = Template(yaml, yaml.Required(root, "regimen", "the sweep spec"), factors);
         var reference = YamlNodes.Optional(root, "reference") is { } referenceNode ? Reference(yaml, referenceNode, model) : [];
-        var (design, points, categorical) = Design(yaml, root, factors);
+        var (design, points, categorical) = readDesign ? Design(yaml, root, factors) : (DesignKind.Sobol, 1L, CategoricalMode.Crossed);
         var cohort = YamlNodes.Optional(root, "cohort") is { } cohortNode ? Cohort(yaml, cohortNode, model, resolve) : null;
         var (effectDays, thresholds) = Metrics(yaml, root, days, endpoints);
         var rank = YamlNodes.Optional(root, "rank") is { } rankNode ? ParseRank(yaml.Text(rankNode, "'rank'"), endpoints, e => yaml.Error(rankNode, e)) : (endpoints[0], "auc");
@@ -118,6 +123,7 @@ public static class SweepSpecReader
         foreach (var (name, keyNode, value) in yaml.Entries(yaml.Mapping(node, "'factors' (name: {values} or {range, count})"), "'factors'"))
         {
             var what = $"factor '{name}'";
+            var (line, column) = ((int)keyNode.Start.Line, (int)keyNode.Start.Column);
             if (name.Length == 0 || !name.All(c => char.IsLetterOrDigit(c) || c == '_'))
                 throw yaml.Error(keyNode, $"factor name '{name}' must be letters, digits and '_' (it is used as $name in the regimen)");
             var map = yaml.Mapping(value, $"{what} ({{values: [...]}} or {{range: [low, high], count: n}})");
@@ -147,7 +153,7 @@ public static class SweepSpecReader
                     foreach (var (v, item) in values.Zip(yaml.Sequence(valuesNode, "'values'")))
                         if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || !double.IsFinite(x))
                             throw yaml.Error(item, $"the values of parameter factor '{name}' must be numbers, not '{v}'");
-                factors.Add(new SweepFactor(name, parameter, values, 0, 0, values.Count, false, integer));
+                factors.Add(new SweepFactor(name, parameter, values, 0, 0, values.Count, false, integer, line, column));
                 continue;
             }
             var range = yaml.Sequence(rangeNode!, "'range' ([low, high])").ToList();
@@ -165,7 +171,7 @@ public static class SweepSpecReader
             if (integer && (low != Math.Floor(low) || high != Math.Floor(high))) throw yaml.Error(rangeNode!, $"an integer range of {what} needs whole-number ends");
             var count = YamlNodes.Optional(map, "count") is { } c ? (int)Math.Min(yaml.Number(c, "'count'"), int.MaxValue) : 0;
             if (YamlNodes.Optional(map, "count") is { } cn && count < 1) throw yaml.Error(cn, "'count' must be a whole number ≥ 1");
-            factors.Add(new SweepFactor(name, parameter, null, low, high, count, log, integer));
+            factors.Add(new SweepFactor(name, parameter, null, low, high, count, log, integer, line, column));
         }
         if (factors.Count == 0) throw yaml.Error(node, "'factors' is empty; a sweep needs at least one factor");
         return factors;
