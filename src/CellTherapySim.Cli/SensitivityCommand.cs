@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Runs;
 using CellTherapySim.Compilation;
 using CellTherapySim.Inference;
 using CellTherapySim.Output;

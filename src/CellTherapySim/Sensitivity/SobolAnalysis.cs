@@ -1,5 +1,5 @@
 using System.Globalization;
-using CellTherapySim.Output;
+using CellTherapySim.Runs;
 
 namespace CellTherapySim.Sensitivity;
 

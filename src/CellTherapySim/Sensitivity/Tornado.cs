@@ -1,6 +1,6 @@
 using System.Globalization;
+using CellTherapySim.Runs;
 using CellTherapySim.Compilation;
-using CellTherapySim.Output;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;
 using CellTherapySim.Sweeps;
