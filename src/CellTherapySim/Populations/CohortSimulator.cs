@@ -96,19 +96,23 @@ public static class CohortSimulator
         {
             var a = (int)position;
             var group = groups[groupOf[a]];
+            double[] readouts;
             try
             {
-                return Readouts(simulate(a, group), endpoints);
+                readouts = Readouts(simulate(a, group), endpoints);
             }
             catch (SimulationException failure)
             {
                 throw new SimulationException($"{failure.Message} (virtual animal {a + 1}, group {group.Name})", failure);
             }
-        }, (position, readouts) =>
+            // The journal lines are formatted here, in parallel; the in-order commit only appends them.
+            var lines = options.Journal is null ? null : ResultJournal.NumericLines(position,
+                days.Select((day, d) => readouts.Skip(d * endpoints.Length).Take(endpoints.Length).Prepend(day).ToArray())).ToArray();
+            return (Readouts: readouts, Lines: lines);
+        }, (position, animal) =>
         {
-            predictions[position] = readouts;
-            options.Journal?.Append(ResultJournal.NumericLines(position,
-                days.Select((day, d) => readouts.Skip(d * endpoints.Length).Take(endpoints.Length).Prepend(day).ToArray())));
+            predictions[position] = animal.Readouts;
+            if (animal.Lines is not null) options.Journal!.Append(animal.Lines);
         }, options.Threads, progress is null ? null : done => progress(resumed + (int)done));
 
         var animals = new AnimalRecord[total];
