@@ -95,6 +95,27 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public void CtrlCStopsCleanlyWithExitCode130AndTheRunResumesToTheSameBytes()
+    {
+        var spec = Write("longer.yaml", SmallLhs.Replace("points: 30", "points: 500"));
+        var expected = Sweep(spec, "whole");
+        var folder = Path.Combine(_directory, "interrupted");
+        using var process = Ctsim("sweep", "--spec", spec, "--out", folder, "--threads", "2");
+        // Interrupt once the journal has rows (the run is under way), as Ctrl-C does.
+        var journal = Path.Combine(folder, SweepRun.Journal);
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && (!File.Exists(journal) || File.ReadAllLines(journal).Length < 10) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+        Assert.False(process.HasExited, "the run finished before it could be interrupted; make the sweep longer");
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(130, process.ExitCode);
+        Assert.False(File.Exists(Path.Combine(folder, SweepRun.Results)));
+        var (code, _, error) = RunCli("sweep", "--spec", spec, "--out", folder, "--resume");
+        Assert.True(code == 0, error);
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(folder, SweepRun.Results)));
+    }
+
+    [Fact]
     public void AFullDiskStopsTheRunWithAMessageAndWhatWasWrittenResumes()
     {
         var spec = Spec("slurm-test.yaml");
