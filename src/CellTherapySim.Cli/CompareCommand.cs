@@ -3,6 +3,7 @@ using System.Globalization;
 using CellTherapySim.Comparison;
 using CellTherapySim.Compilation;
 using CellTherapySim.Output;
+using CellTherapySim.Scenarios;
 using CellTherapySim.Simulation;
 using CellTherapySim.Studies;
 using Spectre.Console;
@@ -90,13 +91,8 @@ internal sealed class CompareCommand
         if (texts.Length == 0)
             throw new InputException("--regimen", "no regimen to compare; give --study FILE or at least one --regimen ROUTE:PRODUCT:AMOUNT@DAY, e.g. --regimen iv:1e6@7 --regimen it:1e6@7");
         var definition = ModelLoader.Read(parse.GetValue(_model));
-        var scenario = definition.Scenario;
-        var injury = parse.GetValue(_injury) ?? scenario.Injury;
-        if (injury.Length > 0 && definition.Injury(injury) is null)
-            throw new InputException("--injury", $"unknown injury preset '{injury}'; " + (definition.Injuries.Count > 0
-                ? $"expected one of {string.Join(", ", definition.Injuries.Select(i => i.Name))}"
-                : $"model '{definition.Name}' defines none"));
-        var days = parse.GetValue(_times) is { } t ? TimeGrid.Parse(t, "--times") : TimeGrid.Parse(scenario.Times, $"{definition.Source} (scenario)");
+        var injury = ScenarioBuilder.Injury(definition, parse.GetValue(_injury));
+        var days = ScenarioBuilder.Times(definition, parse.GetValue(_times));
         var regimens = texts.Select(text => (text, Regimen.Parse(text, definition, "--regimen"))).ToList();
         return ComparisonDesign.FromRegimens(definition, injury, regimens, days, "--regimen");
     }

@@ -4,6 +4,7 @@ using CellTherapySim.Agents;
 using CellTherapySim.Compilation;
 using CellTherapySim.Modeling;
 using CellTherapySim.Populations;
+using CellTherapySim.Scenarios;
 using CellTherapySim.Studies;
 using CellTherapySim.Output;
 using CellTherapySim.Simulation;
@@ -101,17 +102,8 @@ internal static class SimulateCommand
             if (!agentEngine) CommonOptions.RejectGiven(parse, "needs --engine agent or --study (a single ODE run has nothing to resume)", resume);
 
             var definition = ModelLoader.Read(parse.GetValue(model));
-            var scenario = definition.Scenario;
-            var injuryName = parse.GetValue(injury) ?? scenario.Injury;
-            if (injuryName.Length > 0 && definition.Injury(injuryName) is null)
-                throw new InputException("--injury", definition.Injuries.Count > 0
-                    ? $"unknown injury preset '{injuryName}'; expected one of {string.Join(", ", definition.Injuries.Select(i => i.Name))}"
-                    : $"unknown injury preset '{injuryName}'; model '{definition.Name}' defines none");
-            var (doseTexts, doseSource) = parse.GetValue(doses) is { Length: > 0 } given ? (given, "--dose") : (scenario.Doses.ToArray(), $"{definition.Source} (scenario)");
-            var schedule = doseTexts.Length == 1 && doseTexts[0] == "none"
-                ? []
-                : doseTexts.SelectMany(d => Dose.Parse(d, definition, doseSource)).OrderBy(d => d.Time).ToList();
-            var timeGrid = parse.GetValue(times) is { } t ? TimeGrid.Parse(t, "--times") : TimeGrid.Parse(scenario.Times, $"{definition.Source} (scenario)");
+            var request = ScenarioBuilder.From(definition, parse.GetValue(injury), parse.GetValue(doses), parse.GetValue(times));
+            var (injuryName, schedule, timeGrid, doseSource) = (request.Injury, request.Doses, request.Times, request.DoseSource);
 
             var compiled = CompiledModel.Compile(definition);
             var parameters = ParameterOverrides.Apply(definition, compiled.DefaultParameters(), parse.GetValue(set) ?? [], "--set");
