@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CellTherapySim.Agents;
 using CellTherapySim.Compilation;
+using CellTherapySim.Inference;
 using CellTherapySim.Modeling;
 using CellTherapySim.Populations;
 using CellTherapySim.Scenarios;
@@ -65,17 +66,24 @@ internal static class SimulateCommand
         {
             Description = "Continue an interrupted run with the same settings: the replicates (--engine agent) or animals (--study) already in its results journal are kept (FILE.replicates.csv next to --out FILE, or DIR/predictions.csv), the rest are simulated. Needs --out.",
         };
+        var posterior = new PosteriorSettings("One animal, ODE: simulate the typical animal of each of --draws posterior draws of a 'ctsim fit' output folder (its model must be the one simulated; --set applies to every draw) and report per day the posterior median and 90% credible band.");
         var solver = new SolverSettings();
 
         var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15). --engine agent runs the hybrid agent-based engine.")
         {
             model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays, resume,
         };
+        posterior.AddTo(command);
         solver.AddTo(command);
         command.SetAction(parse =>
         {
             var (solverKind, solverOptions) = solver.Read(parse);
             var agentEngine = parse.GetValue(engine) == "agent";
+            if (posterior.Given(parse))
+            {
+                CommonOptions.RejectGiven(parse, "cannot be combined with --posterior (a posterior prediction is the typical animal of each draw, not a virtual cohort)", study);
+                if (agentEngine) throw new InputException("--engine", "agent cannot be combined with --posterior (posterior predictions use the ODE engine)");
+            }
             if (!agentEngine) CommonOptions.RejectGiven(parse, "needs --engine agent", replicates, snapshots, snapshotDays);
             if (parse.GetValue(snapshots) is null) CommonOptions.RejectGiven(parse, "needs --snapshots DIR", snapshotDays);
             if (parse.GetValue(output) is null) CommonOptions.RejectGiven(parse, "needs --out (the results journal is kept next to it)", resume);
@@ -126,8 +134,18 @@ internal static class SimulateCommand
                     parse.GetValue(output), parse.GetValue(snapshots));
                 return CliApp.Success;
             }
-            var simulator = new Simulator(compiled, solverKind, solverOptions);
-            var trajectory = simulator.Simulate(parameters, compiled.InitialState(injuryName), schedule, timeGrid);
+            if (posterior.Read(parse, definition, parse.GetValue(seed)) is { } sample)
+            {
+                var assignments = parse.GetValue(set) ?? [];
+                var draws = sample.Parameters.Select(p => ParameterOverrides.Apply(definition, p, assignments, "--set")).ToList();
+                var prediction = Progress.Run(console, $"Simulating {sample.Count:N0} posterior draws", sample.Count,
+                    report => PosteriorTrajectories.Simulate(compiled, request, draws, solverKind, solverOptions, parse.GetValue(threads), report));
+                if (parse.GetValue(output) is { } file)
+                    WriteFile("--out", file, writer => TrajectoryCsvWriter.WritePosterior(writer, definition, prediction), console, $"{timeGrid.Length} rows");
+                PrintPosterior(console, definition, request, sample, parse.GetValue(seed), prediction);
+                return CliApp.Success;
+            }
+            var trajectory = new ScenarioSimulator(compiled, solverKind, solverOptions, cacheSize: 0).Simulate(request.For(parameters));
 
             if (parse.GetValue(output) is { } path)
                 WriteFile("--out", path, writer => TrajectoryCsvWriter.Write(writer, definition, trajectory), console, $"{trajectory.Times.Length} rows");
@@ -277,6 +295,27 @@ internal static class SimulateCommand
             throw new InputException(option, $"cannot write '{path}': {e.Message}");
         }
         console.MarkupLineInterpolated($"Wrote {what} to [bold]{path}[/].");
+    }
+
+    private static void PrintPosterior(IAnsiConsole console, ModelDefinition definition, ScenarioRequest request, PosteriorSample sample, int seed, PosteriorTrajectories prediction)
+    {
+        console.MarkupLineInterpolated($"[bold]{definition.Name}[/]: injury {request.Injury}; {Regimen.Describe(request.Doses, definition)}");
+        console.MarkupLineInterpolated($"Posterior of {sample.Folder}: {sample.Count:N0} draws (seed {seed}), the typical animal of each; each cell is the posterior median [[5%, 95%]].");
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn(new TableColumn("day").RightAligned());
+        foreach (var readout in definition.Readouts)
+            table.AddColumn(new TableColumn(Markup.Escape($"{readout.Name} ({readout.Unit}) median [5%, 95%]")).RightAligned());
+        for (var i = 0; i < prediction.Times.Length; i++)
+        {
+            var row = new List<string> { prediction.Times[i].ToString("0.##", CultureInfo.InvariantCulture) };
+            for (var j = 0; j < definition.Readouts.Count; j++)
+            {
+                var c = definition.States.Count + j;
+                row.Add(string.Create(CultureInfo.InvariantCulture, $"{prediction.Quantile(i, c, 0.5):F2} [{prediction.Quantile(i, c, 0.05):F2}, {prediction.Quantile(i, c, 0.95):F2}]"));
+            }
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+        console.Write(table);
     }
 
     private static void PrintTable(IAnsiConsole console, ModelDefinition definition, string injury, IReadOnlyList<Dose> schedule, Trajectory trajectory)
