@@ -140,7 +140,8 @@ internal sealed class CompareCommand
         var name = design.Name == design.Model.Name ? design.Name : $"{design.Name} ({design.Model.Name})";
         if (posterior is { Sample: var sample })
         {
-            console.MarkupLineInterpolated($"[bold]{name}[/]: posterior of {sample.Folder}, {sample.Count:N0} draws (seed {result.Options.Seed}); each draw is compared for its typical animal, without between-animal variability.");
+            console.MarkupLineInterpolated($"[bold]{name}[/]: {sample.Count:N0} posterior draws of {sample.Folder}, seed {result.Options.Seed}.");
+            console.MarkupLine("Each draw is compared for its typical animal, without between-animal variability.");
             console.MarkupLine("Relief = the endpoint under a regimen minus untreated; each cell is the posterior median and [[5%, 95%]] credible interval over the draws.");
         }
         else

@@ -300,7 +300,8 @@ internal static class SimulateCommand
     private static void PrintPosterior(IAnsiConsole console, ModelDefinition definition, ScenarioRequest request, PosteriorSample sample, int seed, PosteriorTrajectories prediction)
     {
         console.MarkupLineInterpolated($"[bold]{definition.Name}[/]: injury {request.Injury}; {Regimen.Describe(request.Doses, definition)}");
-        console.MarkupLineInterpolated($"Posterior of {sample.Folder}: {sample.Count:N0} draws (seed {seed}), the typical animal of each; each cell is the posterior median [[5%, 95%]].");
+        console.MarkupLineInterpolated($"{sample.Count:N0} posterior draws of {sample.Folder}, seed {seed}: the typical animal of each.");
+        console.MarkupLine("Each cell is the posterior median [[5%, 95%]] over the draws.");
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn(new TableColumn("day").RightAligned());
         foreach (var readout in definition.Readouts)
