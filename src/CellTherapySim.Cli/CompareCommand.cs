@@ -198,7 +198,7 @@ internal sealed class CompareCommand
     private static void PrintProbabilities(IAnsiConsole console, ComparisonDesign design, string endpoint, PosteriorComparisonResult posterior)
     {
         var rows = posterior.Probabilities.Where(p => p.Endpoint == endpoint).ToList();
-        var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{endpoint}: P(AUC of row > AUC of column) over {rows[0].Draws:N0} draws"));
+        var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"{endpoint}: P(AUC of row > column)"));
         table.AddColumn("regimen");
         table.AddColumn(new TableColumn("untreated").RightAligned());
         foreach (var regimen in design.Regimens) table.AddColumn(new TableColumn(Markup.Escape(regimen.Name)).RightAligned());

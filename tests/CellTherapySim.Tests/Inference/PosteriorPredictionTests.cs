@@ -138,7 +138,7 @@ public sealed class PosteriorPredictionTests : IDisposable
         var output = Run("compare", "--posterior", _fit, "--draws", $"{Draws}", "--regimen", RegimenText, "--regimen", "it:1e6@7", "--out", path);
         Assert.Contains($"{Draws} posterior draws of {_fit}, seed 1.", output);
         Assert.Contains("Each draw is compared for its typical animal, without between-animal variability.", output);
-        Assert.Contains("PMWT: P(AUC of row > AUC of column)", output);
+        Assert.Contains("PMWT: P(AUC of row > column)", output);
         var csv = ReadCsv(path);
         Assert.Equal(ComparisonCsvWriter.Header, string.Join(",", csv[0]));
         var row = csv.Single(r => r[0] == RegimenText && r[1] == "PMWT" && r[2] == "auc");
