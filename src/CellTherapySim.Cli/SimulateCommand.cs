@@ -29,7 +29,7 @@ internal static class SimulateCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var times = new Option<string?>("--times") { Description = "Output days: start:stop:step or a comma list (0,1,3,7). Default: the model's scenario (0:15:1).", HelpName = "TIMES" };
-        var output = new Option<string?>("--out") { Description = "One animal: write the trajectory as CSV (time, every state, every readout); with --engine agent, per state and readout the ODE value, replicate mean and 5%/95% quantiles, and every replicate in FILE.replicates.csv. With --study: a folder for observations.csv, summary.csv and predictions.csv.", HelpName = "FILE|DIR" };
+        var output = new Option<string?>("--out") { Description = "One animal: write the trajectory as CSV (time, every state, every readout); with --posterior, per state and readout X: X_median, X_q5, X_q95 over the draws; with --engine agent, per state and readout the ODE value, replicate mean and 5%/95% quantiles, and every replicate in FILE.replicates.csv. With --study: a folder for observations.csv, summary.csv and predictions.csv.", HelpName = "FILE|DIR" };
         var set = CommonOptions.Set();
         var animals = new Option<int?>("--animals-per-group")
         {
