@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Inference;
+using CellTherapySim.Modeling;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;
 
@@ -90,4 +92,38 @@ internal sealed class SolverSettings
             return default;
         },
     };
+}
+
+/// <summary>The options --posterior FIT_DIR and --draws K: predictions over the draws of a `ctsim fit` output.</summary>
+internal sealed class PosteriorSettings(string description)
+{
+    private readonly Option<string?> _fit = new("--posterior") { Description = description, HelpName = "FIT_DIR" };
+    private readonly Option<int> _draws = new("--draws")
+    {
+        Description = "With --posterior: draws used, thinned evenly over the pooled chains from a seeded offset (--seed).",
+        HelpName = "K",
+        DefaultValueFactory = _ => 100,
+        CustomParser = r => CommonOptions.PositiveInteger(r, "--draws"),
+    };
+
+    /// <summary>Adds the two options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Add(_fit);
+        command.Add(_draws);
+    }
+
+    /// <summary>Whether --posterior is given; without it, a given --draws is refused.</summary>
+    /// <exception cref="InputException">--draws without --posterior.</exception>
+    public bool Given(ParseResult parse)
+    {
+        if (parse.GetValue(_fit) is not null) return true;
+        CommonOptions.RejectGiven(parse, "needs --posterior", _draws);
+        return false;
+    }
+
+    /// <summary>The draws of the fit for <paramref name="model"/> (the fit must be of this model file), or null without --posterior.</summary>
+    /// <exception cref="InputException">--draws without --posterior, not a fit output, a fit of another model, or more draws asked than it has.</exception>
+    public PosteriorSample? Read(ParseResult parse, ModelDefinition model, int seed) =>
+        Given(parse) ? PosteriorSample.Read(parse.GetValue(_fit)!, model, DefaultModel.SourceText(model), parse.GetValue(_draws), seed, "--posterior") : null;
 }

@@ -3,8 +3,10 @@ using System.Globalization;
 using CellTherapySim.Runs;
 using CellTherapySim.Agents;
 using CellTherapySim.Compilation;
+using CellTherapySim.Inference;
 using CellTherapySim.Modeling;
 using CellTherapySim.Populations;
+using CellTherapySim.Scenarios;
 using CellTherapySim.Studies;
 using CellTherapySim.Output;
 using CellTherapySim.Simulation;
@@ -28,7 +30,7 @@ internal static class SimulateCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var times = new Option<string?>("--times") { Description = "Output days: start:stop:step or a comma list (0,1,3,7). Default: the model's scenario (0:15:1).", HelpName = "TIMES" };
-        var output = new Option<string?>("--out") { Description = "One animal: write the trajectory as CSV (time, every state, every readout); with --engine agent, per state and readout the ODE value, replicate mean and 5%/95% quantiles, and every replicate in FILE.replicates.csv. With --study: a folder for observations.csv, summary.csv and predictions.csv.", HelpName = "FILE|DIR" };
+        var output = new Option<string?>("--out") { Description = "One animal: write the trajectory as CSV (time, every state, every readout); with --posterior, per state and readout X: X_median, X_q5, X_q95 over the draws; with --engine agent, per state and readout the ODE value, replicate mean and 5%/95% quantiles, and every replicate in FILE.replicates.csv. With --study: a folder for observations.csv, summary.csv and predictions.csv.", HelpName = "FILE|DIR" };
         var set = CommonOptions.Set();
         var animals = new Option<int?>("--animals-per-group")
         {
@@ -65,17 +67,24 @@ internal static class SimulateCommand
         {
             Description = "Continue an interrupted run with the same settings: the replicates (--engine agent) or animals (--study) already in its results journal are kept (FILE.replicates.csv next to --out FILE, or DIR/predictions.csv), the rest are simulated. Needs --out.",
         };
+        var posterior = new PosteriorSettings("One animal, ODE: simulate the typical animal of each of --draws posterior draws of a 'ctsim fit' output folder (its model must be the one simulated; --set applies to every draw) and report per day the posterior median and 90% credible band.");
         var solver = new SolverSettings();
 
         var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15). --engine agent runs the hybrid agent-based engine.")
         {
             model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays, resume,
         };
+        posterior.AddTo(command);
         solver.AddTo(command);
         command.SetAction(parse =>
         {
             var (solverKind, solverOptions) = solver.Read(parse);
             var agentEngine = parse.GetValue(engine) == "agent";
+            if (posterior.Given(parse))
+            {
+                CommonOptions.RejectGiven(parse, "cannot be combined with --posterior (a posterior prediction is the typical animal of each draw, not a virtual cohort)", study);
+                if (agentEngine) throw new InputException("--engine", "agent cannot be combined with --posterior (posterior predictions use the ODE engine)");
+            }
             if (!agentEngine) CommonOptions.RejectGiven(parse, "needs --engine agent", replicates, snapshots, snapshotDays);
             if (parse.GetValue(snapshots) is null) CommonOptions.RejectGiven(parse, "needs --snapshots DIR", snapshotDays);
             if (parse.GetValue(output) is null) CommonOptions.RejectGiven(parse, "needs --out (the results journal is kept next to it)", resume);
@@ -102,17 +111,8 @@ internal static class SimulateCommand
             if (!agentEngine) CommonOptions.RejectGiven(parse, "needs --engine agent or --study (a single ODE run has nothing to resume)", resume);
 
             var definition = ModelLoader.Read(parse.GetValue(model));
-            var scenario = definition.Scenario;
-            var injuryName = parse.GetValue(injury) ?? scenario.Injury;
-            if (injuryName.Length > 0 && definition.Injury(injuryName) is null)
-                throw new InputException("--injury", definition.Injuries.Count > 0
-                    ? $"unknown injury preset '{injuryName}'; expected one of {string.Join(", ", definition.Injuries.Select(i => i.Name))}"
-                    : $"unknown injury preset '{injuryName}'; model '{definition.Name}' defines none");
-            var (doseTexts, doseSource) = parse.GetValue(doses) is { Length: > 0 } given ? (given, "--dose") : (scenario.Doses.ToArray(), $"{definition.Source} (scenario)");
-            var schedule = doseTexts.Length == 1 && doseTexts[0] == "none"
-                ? []
-                : doseTexts.SelectMany(d => Dose.Parse(d, definition, doseSource)).OrderBy(d => d.Time).ToList();
-            var timeGrid = parse.GetValue(times) is { } t ? TimeGrid.Parse(t, "--times") : TimeGrid.Parse(scenario.Times, $"{definition.Source} (scenario)");
+            var request = ScenarioBuilder.From(definition, parse.GetValue(injury), parse.GetValue(doses), parse.GetValue(times));
+            var (injuryName, schedule, timeGrid, doseSource) = (request.Injury, request.Doses, request.Times, request.DoseSource);
 
             var compiled = CompiledModel.Compile(definition);
             var parameters = ParameterOverrides.Apply(definition, compiled.DefaultParameters(), parse.GetValue(set) ?? [], "--set");
@@ -135,8 +135,18 @@ internal static class SimulateCommand
                     parse.GetValue(output), parse.GetValue(snapshots));
                 return CliApp.Success;
             }
-            var simulator = new Simulator(compiled, solverKind, solverOptions);
-            var trajectory = simulator.Simulate(parameters, compiled.InitialState(injuryName), schedule, timeGrid);
+            if (posterior.Read(parse, definition, parse.GetValue(seed)) is { } sample)
+            {
+                var assignments = parse.GetValue(set) ?? [];
+                var draws = sample.Parameters.Select(p => ParameterOverrides.Apply(definition, p, assignments, "--set")).ToList();
+                var prediction = Progress.Run(console, $"Simulating {sample.Count:N0} posterior draws", sample.Count,
+                    report => PosteriorTrajectories.Simulate(compiled, request, draws, solverKind, solverOptions, parse.GetValue(threads), report));
+                if (parse.GetValue(output) is { } file)
+                    WriteFile("--out", file, writer => TrajectoryCsvWriter.WritePosterior(writer, definition, prediction), console, $"{timeGrid.Length} rows");
+                PrintPosterior(console, definition, request, sample, parse.GetValue(seed), prediction);
+                return CliApp.Success;
+            }
+            var trajectory = new ScenarioSimulator(compiled, solverKind, solverOptions, cacheSize: 0).Simulate(request.For(parameters));
 
             if (parse.GetValue(output) is { } path)
                 WriteFile("--out", path, writer => TrajectoryCsvWriter.Write(writer, definition, trajectory), console, $"{trajectory.Times.Length} rows");
@@ -286,6 +296,28 @@ internal static class SimulateCommand
             throw new InputException(option, $"cannot write '{path}': {e.Message}");
         }
         console.MarkupLineInterpolated($"Wrote {what} to [bold]{path}[/].");
+    }
+
+    private static void PrintPosterior(IAnsiConsole console, ModelDefinition definition, ScenarioRequest request, PosteriorSample sample, int seed, PosteriorTrajectories prediction)
+    {
+        console.MarkupLineInterpolated($"[bold]{definition.Name}[/]: injury {request.Injury}; {Regimen.Describe(request.Doses, definition)}");
+        console.MarkupLineInterpolated($"{sample.Count:N0} posterior draws of {sample.Folder}, seed {seed}: the typical animal of each.");
+        console.MarkupLine("Each cell is the posterior median [[5%, 95%]] over the draws.");
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn(new TableColumn("day").RightAligned());
+        foreach (var readout in definition.Readouts)
+            table.AddColumn(new TableColumn(Markup.Escape($"{readout.Name} ({readout.Unit}) median [5%, 95%]")).RightAligned());
+        for (var i = 0; i < prediction.Times.Length; i++)
+        {
+            var row = new List<string> { prediction.Times[i].ToString("0.##", CultureInfo.InvariantCulture) };
+            for (var j = 0; j < definition.Readouts.Count; j++)
+            {
+                var c = definition.States.Count + j;
+                row.Add(string.Create(CultureInfo.InvariantCulture, $"{prediction.Quantile(i, c, 0.5):F2} [{prediction.Quantile(i, c, 0.05):F2}, {prediction.Quantile(i, c, 0.95):F2}]"));
+            }
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+        console.Write(table);
     }
 
     private static void PrintTable(IAnsiConsole console, ModelDefinition definition, string injury, IReadOnlyList<Dose> schedule, Trajectory trajectory)

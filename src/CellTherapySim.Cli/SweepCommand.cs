@@ -23,14 +23,14 @@ internal static class SweepCommand
         var seed = CommonOptions.Seed();
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted sweep in DIR: only scenarios not on disk are computed; the final results.csv is the same bytes as an uninterrupted run's." };
         var shard = new Option<string?>("--shard") { Description = "Run the K-th of N disjoint slices of the design (ids ≡ K mod N), K from 0, e.g. $SLURM_ARRAY_TASK_ID/4; join them with 'ctsim sweep merge'.", HelpName = "K/N" };
-        var posterior = new Option<string?>("--posterior") { Description = "Evaluate every scenario over draws of a 'ctsim fit' output folder: posterior median, 90% interval, P(beats the reference), P(beats the best scenario).", HelpName = "FIT_DIR" };
-        var draws = new Option<int>("--draws") { Description = "With --posterior: draws used, thinned evenly over the chains.", HelpName = "K", DefaultValueFactory = _ => 100, CustomParser = r => CommonOptions.PositiveInteger(r, "--draws") };
+        var posterior = new PosteriorSettings("Evaluate every scenario over draws of a 'ctsim fit' output folder: posterior median, 90% interval, P(beats the reference), P(beats the best scenario).");
         var rank = new Option<string?>("--rank") { Description = "Metric that ranks the scenarios on screen, ENDPOINT:METRIC (auc, onset, peak, duration, effect_dayD). Default: the spec's 'rank', else the first endpoint's auc.", HelpName = "ENDPOINT:METRIC" };
         var force = new Option<bool>("--force") { Description = $"Run a design larger than --max-scenarios." };
         var max = new Option<long>("--max-scenarios") { Description = "Largest design run without --force.", HelpName = "N", DefaultValueFactory = _ => SweepSpecReader.DefaultMaxScenarios };
         var solver = new SolverSettings();
         var command = new Command("sweep", "Run a parameter sweep: every scenario of a spec's design (grid, Latin hypercube or scrambled Sobol over doses, days, intervals, routes, products and model parameters) measured against the reference regimen with compare's metrics; results.csv is written as scenarios finish and can be resumed, sharded and merged.");
-        foreach (var option in new Option[] { spec, output, threads, seed, resume, shard, posterior, draws, rank, force, max }) command.Add(option);
+        foreach (var option in new Option[] { spec, output, threads, seed, resume, shard, rank, force, max }) command.Add(option);
+        posterior.AddTo(command);
         solver.AddTo(command);
         command.Add(MergeCommand(console));
         command.SetAction(parse =>
@@ -44,10 +44,7 @@ internal static class SweepCommand
             var part = parse.GetValue(shard) is { } s ? Shard.Parse(s, "--shard") : Shard.Whole;
             var (solverKind, solverOptions) = solver.Read(parse);
             var compiled = CompiledModel.Compile(sweep.Model);
-            if (parse.GetValue(posterior) is null) CommonOptions.RejectGiven(parse, "needs --posterior", draws);
-            PosteriorSample? sample = parse.GetValue(posterior) is { } fit
-                ? PosteriorSample.Read(fit, sweep.Model, DefaultModel.SourceText(sweep.Model), parse.GetValue(draws), parse.GetValue(seed), "--posterior")
-                : null;
+            var sample = posterior.Read(parse, sweep.Model, parse.GetValue(seed));
             if (sample is not null && sweep.Cohort is not null)
                 throw new InputException(specPath, "'cohort' and --posterior cannot be combined: with --posterior each scenario is evaluated for the typical animal of every posterior draw");
             var evaluator = new SweepEvaluator(sweep, compiled, design, sample, parse.GetValue(seed), solverKind, solverOptions);

@@ -17,8 +17,7 @@ namespace CellTherapySim.Agents;
 public sealed record ReplicateSummary(Trajectory MeanField, IReadOnlyList<Trajectory> Replicates, IReadOnlyList<HybridRun?> Runs)
 {
     /// <summary>Column <paramref name="column"/> of <paramref name="trajectory"/> at output time index <paramref name="time"/>.</summary>
-    public static double Value(Trajectory trajectory, int time, int column) =>
-        column < trajectory.StateCount ? trajectory.State(time, column) : trajectory.Readout(time, column - trajectory.StateCount);
+    public static double Value(Trajectory trajectory, int time, int column) => trajectory.Value(time, column);
 
     /// <summary>The replicates' mean of a column at an output time.</summary>
     public double Mean(int time, int column) => Replicates.Average(r => Value(r, time, column));

@@ -7,7 +7,9 @@ namespace CellTherapySim.Output;
 /// Writes a regimen comparison in long format: REGIMEN,ENDPOINT,METRIC,DAY,UNIT,ESTIMATE,MEAN,Q5,Q50,Q95,N, with METRIC
 /// one of effect (one row per readout day, DAY filled), auc, onset, peak, peak_day, duration and responders. ESTIMATE is
 /// the metric of the cohort's mean relief curve; MEAN and the quantiles are over the N animals (for onset, the
-/// responders; for responders, MEAN is the share of animals). Undefined values are empty.
+/// responders; for responders, MEAN is the share of animals). Undefined values are empty. A comparison over posterior
+/// draws (<see cref="PosteriorComparisonResult.Summary"/>) is written the same way over the draws instead of animals
+/// (ESTIMATE = Q50, the posterior median), and its probabilities in a second file (<see cref="WriteProbabilities"/>).
 /// </summary>
 public static class ComparisonCsvWriter
 {
@@ -33,6 +35,21 @@ public static class ComparisonCsvWriter
             Row("duration", null, "day", x.Duration);
             Row("responders", null, "1", new MetricSummary(x.Responders, x.Responders, double.NaN, double.NaN, double.NaN, x.Auc.N));
         }
+    }
+
+    /// <summary>The header of the probabilities file.</summary>
+    public const string ProbabilitiesHeader = "REGIMEN,VERSUS,ENDPOINT,METRIC,P,N";
+
+    /// <summary>
+    /// Writes one row per probability: P(METRIC of REGIMEN &gt; METRIC of VERSUS) over N draws, VERSUS another regimen or the
+    /// untreated reference (P(METRIC &gt; 0)).
+    /// </summary>
+    public static void WriteProbabilities(TextWriter writer, IEnumerable<BeatProbability> probabilities)
+    {
+        writer.WriteLine(ProbabilitiesHeader);
+        foreach (var p in probabilities)
+            writer.WriteLine(string.Join(',', Csv.Field(p.Regimen), Csv.Field(p.Versus), Csv.Field(p.Endpoint), p.Metric,
+                Number(p.Probability), p.Draws.ToString(CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Four decimals ("0.0000", never "-0.0000"), empty for NaN.</summary>

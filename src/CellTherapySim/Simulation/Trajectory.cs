@@ -13,4 +13,7 @@ public sealed record Trajectory(double[] Times, double[] States, double[] Readou
 
     /// <summary>Readout <paramref name="readout"/> at output time index <paramref name="time"/>.</summary>
     public double Readout(int time, int readout) => Readouts[time * ReadoutCount + readout];
+
+    /// <summary>Column <paramref name="column"/> at output time index <paramref name="time"/>: the states first, then the readouts (as in the CSV files).</summary>
+    public double Value(int time, int column) => column < StateCount ? State(time, column) : Readout(time, column - StateCount);
 }
