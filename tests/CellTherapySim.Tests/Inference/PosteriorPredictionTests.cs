@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CellTherapySim.Runs;
 using CellTherapySim.Comparison;
 using CellTherapySim.Compilation;
 using CellTherapySim.Inference;
