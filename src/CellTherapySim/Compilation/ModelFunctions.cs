@@ -5,7 +5,7 @@ namespace CellTherapySim.Compilation;
 public static class ModelFunctions
 {
     /// <summary>hill(x, x50, n) = x^n/(x50^n + x^n) for x &gt; 0, 0 for x ≤ 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Hill(double x, double x50, double n)
     {
         if (x <= 0) return 0;
@@ -17,7 +17,7 @@ public static class ModelFunctions
     /// x^n for x &gt; 0: by multiplication for the Hill coefficients models use most (n = 1, 2, 3, 4; exact, and a tenth of
     /// Math.Pow's cost), else Math.Pow.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Power(double x, double n) => n switch
     {
         1 => x,
@@ -28,7 +28,7 @@ public static class ModelFunctions
     };
 
     /// <summary>∂hill/∂x = n·h·(1 − h)/x (limits at x = 0: 0 for n &gt; 1, 1/x50 for n = 1, ∞ for n &lt; 1).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double HillDx(double x, double x50, double n)
     {
         if (x < 0) return 0;

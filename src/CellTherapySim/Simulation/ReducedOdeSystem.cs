@@ -29,7 +29,7 @@ internal sealed class ReducedOdeSystem : IOdeSystem
     public int Dimension => _states.Length;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(double t, double[] y, double[] dydt)
     {
         Expand(y);
@@ -38,7 +38,7 @@ internal sealed class ReducedOdeSystem : IOdeSystem
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Jacobian(double t, double[] y, double[] dfdy, double[] dfdt)
     {
         Expand(y);
@@ -53,7 +53,7 @@ internal sealed class ReducedOdeSystem : IOdeSystem
     }
 
     /// <summary>The full state: the integrated components in their places, the others 0 (never written).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Expand(double[] y)
     {
         for (var a = 0; a < _states.Length; a++) _x[_states[a]] = y[a];

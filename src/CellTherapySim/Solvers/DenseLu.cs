@@ -15,7 +15,7 @@ internal static class DenseLu
     /// Returns false, leaving <paramref name="a"/> partly overwritten, when a pivot is zero or not finite
     /// (singular matrix or NaN/∞ entries).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Decompose(double[] a, int n, int[] pivots, double[] inverseDiagonal)
     {
         if (a.Length < n * n || pivots.Length < n || inverseDiagonal.Length < n)
@@ -63,7 +63,7 @@ internal static class DenseLu
     /// Writes shift·I − <paramref name="jacobian"/> (row-major, n×n) into <paramref name="a"/> and decomposes it as
     /// <see cref="Decompose"/> does: the Rosenbrock stage matrix (1/(hγ))·I − J.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool DecomposeShifted(double shift, double[] jacobian, double[] a, int n, int[] pivots, double[] inverseDiagonal)
     {
         int nn = n * n;
@@ -73,7 +73,7 @@ internal static class DenseLu
     }
 
     /// <summary>Solves A x = b in place in <paramref name="b"/>, with the factors from <see cref="Decompose"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Solve(double[] lu, int n, int[] pivots, double[] inverseDiagonal, double[] b)
     {
         if (lu.Length < n * n || pivots.Length < n || inverseDiagonal.Length < n || b.Length < n)

@@ -52,7 +52,7 @@ public sealed class DormandPrince54 : IOdeSolver
     public string Name => "DormandPrince54";
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SolverStatistics Integrate(IOdeSystem system, double t0, double[] y, double tEnd,
         ReadOnlySpan<double> outputTimes, Span<double> output, SolverOptions options)
     {

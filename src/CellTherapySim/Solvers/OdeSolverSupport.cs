@@ -105,7 +105,7 @@ internal static class OdeSolverSupport
     internal static double[] Ensure(double[]? array, int n) => array is not null && array.Length >= n ? array : new double[n];
 
     /// <summary>True when every value of <paramref name="v"/>[0..n) is finite.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool AllFinite(double[] v, int n)
     {
         double sink = 0;
@@ -123,7 +123,7 @@ internal static class OdeSolverSupport
     /// The norm of <see cref="ErrorNorm(double[], double[], double[], int, double, double)"/> over the <paramref name="count"/>
     /// components start, start + stride, … (one block of a structured system).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot in every simulation: compiled optimised at once, not after a slow first tier
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double ErrorNorm(double[] err, double[] y, double[] yNew, int start, int stride, int count, double atol, double rtol)
     {
         double sum = 0, finite = 0;
