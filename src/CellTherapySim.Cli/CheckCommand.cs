@@ -26,8 +26,8 @@ internal static class CheckCommand
         var m = compiled.Definition;
         console.MarkupLineInterpolated($"[bold]{m.Name}[/] ({m.Source}): OK — {m.States.Count} states, {m.Parameters.Count} parameters, {m.Intermediates.Count} intermediates, {m.Readouts.Count} readouts, {m.Products.Count} products ({m.Products.Sum(x => x.Routes.Count)} routes), {m.Injuries.Count} injury presets, {m.Endpoints.Count} endpoints.");
 
-        Section(console, "States", ["name", "initial", "unit", "description"],
-            m.States.Select(s => new[] { s.Name, Num(s.Initial), s.Unit, s.Description }));
+        Section(console, "States", ["name", "initial", "unit", "atol", "description"],
+            m.States.Select(s => new[] { s.Name, Num(s.Initial), s.Unit, s.AbsoluteTolerance is { } a ? Num(a) : "", s.Description }));
         Section(console, "Parameters", ["name", "value", "unit", "prior", "fitted", "description"],
             m.Parameters.Select(p => new[] { p.Name, Num(p.Value), p.Unit, p.Prior.ToString(), p.Fitted ? "yes" : "", p.Description }));
         Section(console, "Intermediates", ["name", "expression"],

@@ -71,7 +71,9 @@ public sealed record ModelDefinition(
 public sealed record ParameterDefinition(string Name, double Value, string Unit, string Description, Prior Prior, bool Fitted, string Source);
 
 /// <summary>A state variable with its default initial value (overridden by injury presets).</summary>
-public sealed record StateDefinition(string Name, double Initial, string Unit, string Description);
+/// <param name="AbsoluteTolerance">The state's own absolute tolerance at the default settings (in its unit: e.g. 1e-6 of
+/// 1e6 cells = one cell), or null for the run's; other settings scale it by the same factor as every state's.</param>
+public sealed record StateDefinition(string Name, double Initial, string Unit, string Description, double? AbsoluteTolerance = null);
 
 /// <summary>A named intermediate expression; <see cref="Text"/> is the source formula.</summary>
 public sealed record IntermediateDefinition(string Name, Expr Expression, string Text);

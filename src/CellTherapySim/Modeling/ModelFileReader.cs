@@ -12,7 +12,7 @@ public static partial class ModelFileReader
 {
     private static readonly string[] TopKeys = ["name", "version", "description", "time_unit", "parameters", "states", "injuries", "intermediates", "equations", "readouts", "products", "routes", "endpoints", "variability", "correlations", "scenario", "agent", "reference"];
     private static readonly string[] ParameterKeys = ["value", "unit", "description", "prior", "fitted", "source"];
-    private static readonly string[] StateKeys = ["initial", "unit", "description"];
+    private static readonly string[] StateKeys = ["initial", "unit", "description", "atol"];
     private static readonly string[] InjuryKeys = ["description", "initial"];
     private static readonly string[] ReadoutKeys = ["expression", "unit", "description"];
     private static readonly string[] ProductKeys = ["description", "unit", "routes"];
@@ -121,7 +121,9 @@ public static partial class ModelFileReader
                 name,
                 YamlNodes.Optional(entry, "initial") is { } i ? yaml.Number(i, $"the initial value of {what}") : 0.0,
                 yaml.Text(yaml.Required(entry, "unit", what), $"the unit of {what}"),
-                OptionalText(yaml, entry, "description", what)));
+                OptionalText(yaml, entry, "description", what),
+                YamlNodes.Optional(entry, "atol") is { } a ? yaml.Number(a, $"the absolute tolerance of {what}") is > 0 and var atol ? atol
+                    : throw yaml.Error(a, $"the absolute tolerance of {what} must be > 0 (in the state's unit)") : null));
         }
         if (result.Count == 0) throw yaml.Error(map, "'states' is empty; a model needs at least one state");
         return result;

@@ -23,7 +23,7 @@ public sealed class Simulator
 {
     private readonly IOdeSolver _solver;
     private readonly SolverOptions _options;
-    private readonly Dictionary<int[], ReducedOdeSystem> _reduced = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<int[], (ReducedOdeSystem System, SolverOptions Options)> _reduced = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a simulator for <paramref name="model"/> with the chosen solver and tolerances.</summary>
     public Simulator(CompiledModel model, SolverKind solver = SolverKind.Stiff, SolverOptions? options = null)
@@ -31,7 +31,17 @@ public sealed class Simulator
         Model = model;
         _solver = solver == SolverKind.Stiff ? new Rodas4() : new DormandPrince54();
         _options = options ?? SolverOptions.Default;
+        if (_options.AbsoluteToleranceScales is null && ToleranceScales(model) is { } scales) _options = _options with { AbsoluteToleranceScales = scales };
     }
+
+    /// <summary>
+    /// Per state, its own absolute tolerance (model file 'atol') over the default one, so that every setting of the
+    /// tolerances scales them alike; null when no state has its own.
+    /// </summary>
+    public static double[]? ToleranceScales(CompiledModel model) =>
+        model.Definition.States.Any(s => s.AbsoluteTolerance is not null)
+            ? model.Definition.States.Select(s => (s.AbsoluteTolerance ?? SolverOptions.Default.AbsoluteTolerance) / SolverOptions.Default.AbsoluteTolerance).ToArray()
+            : null;
 
     /// <summary>The model simulated.</summary>
     public CompiledModel Model { get; }
@@ -54,11 +64,14 @@ public sealed class Simulator
         else
         {
             var k = active.Length;
-            if (!_reduced.TryGetValue(active, out var system)) _reduced[active] = system = new ReducedOdeSystem(Model, active);
+            if (!_reduced.TryGetValue(active, out var entry))
+                _reduced[active] = entry = (new ReducedOdeSystem(Model, active),
+                    _options with { AbsoluteToleranceScales = _options.AbsoluteToleranceScales is { } s ? active.Select(i => s[i]).ToArray() : null });
+            var system = entry.System;
             system.Parameters = parameters;
             var y = active.Select(s => initial[s]).ToArray();
             var reduced = new double[m * k];
-            statistics = DoseSchedule.Integrate(Model, _solver, system, _options, parameters, doses, start, y, times, reduced, active);
+            statistics = DoseSchedule.Integrate(Model, _solver, system, entry.Options, parameters, doses, start, y, times, reduced, active);
             for (var i = 0; i < m; i++)
                 for (var a = 0; a < k; a++) states[i * n + active[a]] = reduced[i * k + a];
         }

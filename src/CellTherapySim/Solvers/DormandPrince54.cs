@@ -106,7 +106,7 @@ public sealed class DormandPrince54 : IOdeSolver
 
             for (int i = 0; i < n; i++)
                 err[i] = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
-            double errNorm = OdeSolverSupport.ErrorNorm(err, y, yNew, n, atol, rtol);
+            double errNorm = OdeSolverSupport.ErrorNorm(err, y, yNew, n, atol, options.AbsoluteToleranceScales, rtol);
 
             if (!double.IsFinite(errNorm))
             {

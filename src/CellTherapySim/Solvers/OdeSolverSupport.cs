@@ -87,7 +87,7 @@ internal static class OdeSolverSupport
         if (options.FixedStep > 0) return options.FixedStep;
         if (options.InitialStep > 0) return Math.Min(options.InitialStep, hMax);
         stats.FunctionEvaluations++;
-        return InitialStep(system, t0, y, f0, n, errorOrder, hMax, options.AbsoluteTolerance, options.RelativeTolerance, work1, work2);
+        return InitialStep(system, t0, y, f0, n, errorOrder, hMax, options.AbsoluteTolerance, options.AbsoluteToleranceScales, options.RelativeTolerance, work1, work2);
     }
 
     /// <summary>
@@ -120,6 +120,25 @@ internal static class OdeSolverSupport
         ErrorNorm(err, y, yNew, 0, 1, n, atol, rtol);
 
     /// <summary>
+    /// As <see cref="ErrorNorm(double[], double[], double[], int, double, double)"/> with component i's absolute
+    /// tolerance atol·<paramref name="scales"/>[i] (the plain norm when <paramref name="scales"/> is null).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double ErrorNorm(double[] err, double[] y, double[] yNew, int n, double atol, double[]? scales, double rtol)
+    {
+        if (scales is null) return ErrorNorm(err, y, yNew, 0, 1, n, atol, rtol);
+        double sum = 0, finite = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double yi = yNew[i];
+            double e = err[i] / (atol * scales[i] + rtol * Math.Max(Math.Abs(y[i]), Math.Abs(yi)));
+            sum += e * e;
+            finite += yi - yi;
+        }
+        return Math.Sqrt(sum / n) + finite;
+    }
+
+    /// <summary>
     /// The norm of <see cref="ErrorNorm(double[], double[], double[], int, double, double)"/> over the <paramref name="count"/>
     /// components start, start + stride, … (one block of a structured system).
     /// </summary>
@@ -146,12 +165,12 @@ internal static class OdeSolverSupport
     /// <paramref name="f1"/> are work arrays.
     /// </summary>
     internal static double InitialStep(IOdeSystem system, double t0, double[] y0, double[] f0, int n, int errorOrder,
-        double hMax, double atol, double rtol, double[] y1, double[] f1)
+        double hMax, double atol, double[]? scales, double rtol, double[] y1, double[] f1)
     {
         double dnf = 0, dny = 0;
         for (int i = 0; i < n; i++)
         {
-            double sk = atol + rtol * Math.Abs(y0[i]);
+            double sk = atol * (scales?[i] ?? 1) + rtol * Math.Abs(y0[i]);
             double a = f0[i] / sk, b = y0[i] / sk;
             dnf += a * a;
             dny += b * b;
@@ -167,7 +186,7 @@ internal static class OdeSolverSupport
         double der2 = 0;
         for (int i = 0; i < n; i++)
         {
-            double sk = atol + rtol * Math.Abs(y0[i]);
+            double sk = atol * (scales?[i] ?? 1) + rtol * Math.Abs(y0[i]);
             double d = (f1[i] - f0[i]) / sk;
             der2 += d * d;
         }

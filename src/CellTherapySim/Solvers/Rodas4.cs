@@ -162,7 +162,7 @@ public sealed class Rodas4 : IOdeSolver
             for (int i = 0; i < n; i++) yNew[i] += k6[i];
             stats.FunctionEvaluations += 5;
 
-            double err = structured is null ? OdeSolverSupport.ErrorNorm(k6, y, yNew, n, atol, rtol) : structured.ErrorNorm(k6, y, yNew, atol, rtol);
+            double err = structured is null ? OdeSolverSupport.ErrorNorm(k6, y, yNew, n, atol, options.AbsoluteToleranceScales, rtol) : structured.ErrorNorm(k6, y, yNew, atol, rtol);
             if (double.IsFinite(err) && (err <= 1.0 || fixedStep) && !last)
             {
                 // f at the new point, needed by the next step: evaluated now so that a NaN/∞ there rejects this step.

@@ -7,13 +7,16 @@ namespace CellTherapySim.Solvers;
 /// <param name="InitialStep">First step size; 0 chooses it automatically (Hairer, Nørsett &amp; Wanner 1993, II.4).</param>
 /// <param name="MaxStep">Largest step size allowed.</param>
 /// <param name="FixedStep">When positive, error control is off and every step has this size (last step shortened); for convergence-order studies.</param>
+/// <param name="AbsoluteToleranceScales">Per integrated component, the factor on <paramref name="AbsoluteTolerance"/> (a state
+/// with its own absolute tolerance); null: 1 for every component.</param>
 public sealed record SolverOptions(
     double RelativeTolerance = 1e-6,
     double AbsoluteTolerance = 1e-9,
     int MaxSteps = 100_000,
     double InitialStep = 0,
     double MaxStep = double.PositiveInfinity,
-    double FixedStep = 0)
+    double FixedStep = 0,
+    double[]? AbsoluteToleranceScales = null)
 {
     /// <summary>The defaults: rtol 1e-6, atol 1e-9.</summary>
     public static SolverOptions Default { get; } = new();

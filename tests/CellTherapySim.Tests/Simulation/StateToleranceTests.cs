@@ -1,0 +1,58 @@
+using CellTherapySim.Compilation;
+using CellTherapySim.Modeling;
+using CellTherapySim.Simulation;
+using CellTherapySim.Solvers;
+using static CellTherapySim.Tests.Modeling.InputTestSupport;
+
+namespace CellTherapySim.Tests.Simulation;
+
+/// <summary>
+/// A state's own absolute tolerance ('atol' in the model file): read and checked, scaled with --atol, and on the
+/// default model (one cell for the blood, lung and CSF compartments) far fewer steps at the same accuracy.
+/// </summary>
+public class StateToleranceTests
+{
+    private static readonly CompiledModel Model = CompiledModel.Compile(DefaultModel.Definition);
+
+    /// <summary>The default model without its states' own tolerances.</summary>
+    private static readonly CompiledModel Uniform = CompiledModel.Compile(DefaultModel.Definition with
+    {
+        States = DefaultModel.Definition.States.Select(s => s with { AbsoluteTolerance = null }).ToList(),
+    });
+
+    private static readonly Dose[] TwoIvDoses = [Dose.Cells(7, "iv", 1e6), Dose.Cells(11, "iv", 1e6)];
+    private static readonly double[] Days = Enumerable.Range(0, 29).Select(d => (double)d).ToArray();
+
+    [Fact]
+    public void TheTransitCompartmentsHaveOneCellAndTheOthersTheRunsTolerance()
+    {
+        var scales = Simulator.ToleranceScales(Model)!;
+        var names = DefaultModel.Definition.States.Select(s => s.Name).ToList();
+        foreach (var state in new[] { "B", "L", "Q" }) Assert.Equal(1e-6 / SolverOptions.Default.AbsoluteTolerance, scales[names.IndexOf(state)], 1e-9);
+        Assert.All(names.Except(["B", "L", "Q"]), state => Assert.Equal(1.0, scales[names.IndexOf(state)]));
+        Assert.Null(Simulator.ToleranceScales(Uniform));
+    }
+
+    [Fact]
+    public void WithTheStatesOwnToleranceTheSolutionIsAsAccurateInFarFewerSteps()
+    {
+        var p = Model.DefaultParameters();
+        var tight = new Simulator(Uniform, SolverKind.Stiff, new SolverOptions(1e-12, 1e-15)).Simulate(p, Model.InitialState("cci"), TwoIvDoses, Days);
+        var own = new Simulator(Model).Simulate(p, Model.InitialState("cci"), TwoIvDoses, Days);
+        var uniform = new Simulator(Uniform).Simulate(p, Model.InitialState("cci"), TwoIvDoses, Days);
+        double Error(Trajectory t) => Enumerable.Range(0, Days.Length).SelectMany(d => Enumerable.Range(0, 2)
+            .Select(r => Math.Abs(t.Readout(d, r) / tight.Readout(d, r) - 1))).Max();
+XX
+        Assert.True(Error(own) < 1e-6, $"relative error of PMWT/TWL {Error(own):G3} with the states' own tolerance");
+        Assert.True(Error(uniform) < 1e-6, $"relative error {Error(uniform):G3} without");
+        Assert.True(own.Statistics.AcceptedSteps < 0.8 * uniform.Statistics.AcceptedSteps,
+            $"{own.Statistics.AcceptedSteps} steps with the states' own tolerance, {uniform.Statistics.AcceptedSteps} without");
+    }
+
+    [Fact]
+    public void AStatesToleranceMustBePositive()
+    {
+        var text = Mutate(DefaultModel.Text, "B: {initial: 0, unit: 1e6 cells, atol: 1e-6,", "B: {initial: 0, unit: 1e6 cells, atol: 0,");
+        AssertErrorAt(text, "0, description: \"circulating", "absolute tolerance of state 'B' must be > 0");
+    }
+}
