@@ -34,6 +34,7 @@ public sealed class SweepEvaluator
     private readonly string[] _metrics;
     private readonly int _rankMetric;
     private readonly int _rankEndpoint;
+    private readonly (SweepFactor Factor, int Index)[] _parameterFactors;
 
     /// <summary>Evaluates <paramref name="design"/>'s scenarios of <paramref name="spec"/> (optionally over a posterior sample).</summary>
     /// <exception cref="InputException">A default relief threshold is not positive.</exception>
@@ -50,6 +51,7 @@ public sealed class SweepEvaluator
         }).ToArray();
         _metrics = ReliefMeasure.CurveMetricNames.Concat(spec.EffectDays.Select(d => "effect_day" + d.ToString("R", CultureInfo.InvariantCulture))).ToArray();
         _rankEndpoint = spec.Endpoints.ToList().IndexOf(spec.Rank.Endpoint);
+        _parameterFactors = spec.Factors.Select((f, i) => (f, i)).Where(x => x.f.Parameter >= 0).ToArray();
         _rankMetric = Array.IndexOf(_metrics, spec.Rank.Metric);
         if (_rankMetric < 0) throw new InputException(spec.Source, $"ranking metric '{spec.Rank.Metric}' is not measured; its day must be one of metrics: effect_days");
         Header = string.Join(",", new[] { "id" }.Concat(spec.Factors.Select(f => f.Name)).Concat(MetricColumns()).Concat(posterior is null ? [] : ["p_beats_best"]));
@@ -109,7 +111,7 @@ public sealed class SweepEvaluator
         var grid = RegimenComparison.CurveGrid(_spec.ReadoutDays, doses.Concat(_spec.Reference).Select(d => d.Time), 0.25);
         var effectIndex = _spec.EffectDays.Select(d => Array.IndexOf(grid, d)).ToArray();
         var typical = (double[])_spec.BaseParameters.Clone();
-        var parameterFactors = _spec.Factors.Select((f, i) => (f, i)).Where(x => x.f.Parameter >= 0).ToArray();
+        var parameterFactors = _parameterFactors;
         foreach (var (f, i) in parameterFactors) typical[f.Parameter] = double.Parse(values[i], CultureInfo.InvariantCulture);
 
         var units = _posterior?.Count ?? _spec.Cohort?.Animals ?? 1;
