@@ -41,7 +41,10 @@ public sealed record SweepFactor(string Name, int Parameter, IReadOnlyList<strin
     public double At(double u)
     {
         if (Integer) return Math.Min(High, Math.Floor(Low + u * (High - Low + 1)));
-        return Log ? Math.Exp(Math.Log(Low) + u * (Math.Log(High) - Math.Log(Low))) : Low + u * (High - Low);
+        // The ends exactly (a grid's first and last levels are the range's ends as written), geometric steps on a log range.
+        if (u <= 0) return Low;
+        if (u >= 1) return High;
+        return Log ? Low * Math.Pow(High / Low, u) : Low + u * (High - Low);
     }
 
     /// <summary>A factor value as it appears in results.csv (round-trip numbers).</summary>
