@@ -45,8 +45,11 @@ public readonly record struct ChainProgress(int Chain, int Iteration, int Total,
 /// </summary>
 public static class FitRunner
 {
-    /// <summary>Runs the chains; <paramref name="openChain"/> gives each chain's writer for its settings and parameter names.</summary>
-    public static IReadOnlyList<ChainResult> Run(FitModel fit, FitRunSettings settings, Func<CmdStanSettings, IReadOnlyList<string>, IChainWriter> openChain,
+    /// <summary>
+    /// Runs the chains; <paramref name="openChain"/> gives each chain's writer for its settings, parameter names and
+    /// number of observations (each draw's pointwise log-likelihood goes to it too).
+    /// </summary>
+    public static IReadOnlyList<ChainResult> Run(FitModel fit, FitRunSettings settings, Func<CmdStanSettings, IReadOnlyList<string>, int, IChainWriter> openChain,
         Action<ChainProgress>? progress = null, CancellationToken cancellation = default)
     {
         var results = new ChainResult[settings.Chains];
@@ -59,7 +62,7 @@ public static class FitRunner
     /// <summary>The random seed of chain <paramref name="chain"/> (1-based): distinct streams from one user seed.</summary>
     public static int ChainSeed(int seed, int chain) => unchecked(seed * 1_000_003 + chain * 7919);
 
-    private static ChainResult RunChain(FitModel fit, FitRunSettings settings, int chain, Func<CmdStanSettings, IReadOnlyList<string>, IChainWriter> openChain,
+    private static ChainResult RunChain(FitModel fit, FitRunSettings settings, int chain, Func<CmdStanSettings, IReadOnlyList<string>, int, IChainWriter> openChain,
         Action<ChainProgress>? progress, CancellationToken cancellation)
     {
         var random = new Xoshiro256StarStar(ChainSeed(settings.Seed, chain));
@@ -85,7 +88,8 @@ public static class FitRunner
         int divergences = 0, treeDepthHits = 0, iteration = 0;
         var clock = Stopwatch.StartNew();
         double warmupSeconds = 0;
-        using (var writer = openChain(csv, fit.Names))
+        var pointwise = new double[density.Inner.ObservationCount];
+        using (var writer = openChain(csv, fit.Names, pointwise.Length))
         {
             sampler.Run(initial, draw =>
             {
@@ -99,6 +103,8 @@ public static class FitRunner
                     }
                     var constrained = fit.Constrain(draw.Position);
                     writer.WriteDraw(draw, constrained);
+                    density.Inner.LogLikelihoods(draw.Position, pointwise);
+                    writer.WriteLogLikelihood(draw, pointwise);
                     draws.Add(constrained);
                     logDensities.Add(draw.LogDensity);
                     energies.Add(draw.Energy);

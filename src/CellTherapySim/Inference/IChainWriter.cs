@@ -14,6 +14,9 @@ public interface IChainWriter : IDisposable
     /// <summary>One draw after warm-up: the sampler's statistics and the constrained parameters.</summary>
     void WriteDraw(in NutsDraw draw, ReadOnlySpan<double> parameters);
 
+    /// <summary>After each draw: the log-likelihood of each observation at it (for PSIS-LOO), in the data's order.</summary>
+    void WriteLogLikelihood(in NutsDraw draw, ReadOnlySpan<double> pointwise);
+
     /// <summary>The warm-up and sampling times (once, last, when the chain completed).</summary>
     void WriteTiming(double warmupSeconds, double samplingSeconds);
 }

@@ -17,7 +17,7 @@ namespace CellTherapySim.Output;
 /// draw after warm-up, <see cref="WriteTiming"/> (once, last). Everything is flushed after the header, the adaptation
 /// and every draw, so an interrupted run leaves the complete lines it wrote; lines end in '\n'.
 /// </remarks>
-public sealed class CmdStanCsvWriter : IChainWriter
+public sealed class CmdStanCsvWriter : IDisposable
 {
     /// <summary>CmdStan's sampler columns, first in every line.</summary>
     public static readonly IReadOnlyList<string> SamplerColumns =

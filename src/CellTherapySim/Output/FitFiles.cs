@@ -55,17 +55,22 @@ public static class FitFiles
     /// <summary>The file of chain <paramref name="chain"/> (1-based) in a fit folder.</summary>
     public static string ChainFile(string folder, int chain) => Path.Combine(folder, $"draws-chain-{chain}.csv");
 
+    /// <summary>The pointwise log-likelihood file of chain <paramref name="chain"/> (1-based) in a fit folder.</summary>
+    public static string LogLikelihoodFile(string folder, int chain) => Path.Combine(folder, $"log-lik-chain-{chain}.csv");
+
     /// <summary>
-    /// The chain writers of a fit into <paramref name="folder"/> (created): draws-chain-N.csv in CmdStan's layout, with
-    /// <paramref name="dataFile"/> and the file's own path in the settings comments.
+    /// The chain writers of a fit into <paramref name="folder"/> (created): draws-chain-N.csv and log-lik-chain-N.csv in
+    /// CmdStan's layout, with <paramref name="dataFile"/> and each file's own path in the settings comments.
     /// </summary>
-    public static Func<CmdStanSettings, IReadOnlyList<string>, IChainWriter> ChainWriters(string folder, string dataFile)
+    public static Func<CmdStanSettings, IReadOnlyList<string>, int, IChainWriter> ChainWriters(string folder, string dataFile)
     {
         Directory.CreateDirectory(folder);
-        return (settings, names) =>
+        return (settings, names, observations) =>
         {
-            var path = ChainFile(folder, settings.ChainId);
-            return CmdStanCsvWriter.Create(path, settings with { DataFile = dataFile, OutputFile = path }, names);
+            var (draws, logLik) = (ChainFile(folder, settings.ChainId), LogLikelihoodFile(folder, settings.ChainId));
+            return new FitChainWriter(
+                CmdStanCsvWriter.Create(draws, settings with { DataFile = dataFile, OutputFile = draws }, names),
+                CmdStanCsvWriter.Create(logLik, settings with { DataFile = dataFile, OutputFile = logLik }, FitChainWriter.LogLikelihoodNames(observations)));
         };
     }
 

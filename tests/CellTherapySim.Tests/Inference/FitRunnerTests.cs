@@ -101,4 +101,33 @@ public class FitRunnerTests
         Assert.Equal(chain.Draws[^1][0], csv.Column("k_act")[^1]);
         Directory.Delete(folder, recursive: true);
     }
+
+    [Fact]
+    public void EveryDrawsPointwiseLogLikelihoodIsWrittenAndSumsToTheLikelihoodPartOfLp()
+    {
+        var fit = SmallFit();
+        var folder = InputTestSupport.CreateTempDirectory();
+        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 1, Warmup: 40, Draws: 20, Seed: 4), FitFiles.ChainWriters(folder, "simulated"));
+        var draws = CmdStanCsvReader.Read(FitFiles.ChainFile(folder, 1));
+        var logLik = CmdStanCsvReader.Read(FitFiles.LogLikelihoodFile(folder, 1));
+        var observations = fit.Data.Readings.Count;
+        Assert.Equal(FitChainWriter.LogLikelihoodNames(observations), logLik.ColumnNames.Skip(CmdStanCsvWriter.SamplerColumns.Count));
+        Assert.Equal(chains[0].Draws.Count, logLik.Draws.Count);
+        Assert.True(logLik.IsComplete);
+        // lp__ = log prior + log Jacobian + Σ log-likelihood; the pointwise terms come from a plain simulation, the
+        // sampler's from the sensitivity solve, which agree to the solver tolerance (rtol 1e-6).
+        for (var d = 0; d < logLik.Draws.Count; d++)
+        {
+            var prior = 0.0;
+            for (var i = 0; i < fit.PriorCount; i++)
+            {
+                var q = fit.Transforms[i].ToUnconstrained(draws.Draws[d][CmdStanCsvWriter.SamplerColumns.Count + i]);
+                fit.Transforms[i].ToConstrained(q, out var logJacobian, out _, out _);
+                prior += fit.Priors[i].LogDensity(draws.Draws[d][CmdStanCsvWriter.SamplerColumns.Count + i], out _) + logJacobian;
+            }
+            var sum = logLik.Draws[d].Skip(CmdStanCsvWriter.SamplerColumns.Count).Sum();
+            Assert.Equal(draws.Draws[d][0], prior + sum, 1e-3);
+        }
+        Directory.Delete(folder, recursive: true);
+    }
 }
