@@ -33,6 +33,7 @@ public static class CliApp
             FitCommand.Create(console),
             CompareCommand.Create(console),
             SweepCommand.Create(console),
+            LooCommand.Create(console),
             SensitivityCommand.Create(console),
             DataCommand.Create(console),
         };

@@ -83,12 +83,14 @@ internal static class FitCommand
             var fit = new FitModel(compiled, fitData, new FitSettings(freeNames, randomNames, solverOptions, parameters));
             var settings = new FitRunSettings(parse.GetValue(chains), parse.GetValue(warmup), parse.GetValue(draws), parse.GetValue(seed),
                 parse.GetValue(maxDepth), parse.GetValue(adaptDelta), DenseMetric: parse.GetValue(metric) == "dense", Threads: parse.GetValue(threads));
-            return Run(console, fit, settings, parse.GetValue(output)!, dataPath);
+            // The data's identity for 'ctsim loo' (fits compare only on the same data): the data file and any design file.
+            var dataText = InputFile.ReadAllText(dataPath, "data") + (designPath is null ? "" : "\u001f" + InputFile.ReadAllText(designPath, "design"));
+            return Run(console, fit, settings, parse.GetValue(output)!, dataPath, dataText);
         });
         return command;
     }
 
-    private static int Run(IAnsiConsole console, FitModel fit, FitRunSettings settings, string folder, string dataPath)
+    private static int Run(IAnsiConsole console, FitModel fit, FitRunSettings settings, string folder, string dataPath, string dataText)
     {
         var model = fit.Compiled.Definition;
         console.MarkupLineInterpolated($"[bold]Fitting {model.Name}[/] to {dataPath}: {fit.Free.Length} free parameters ({string.Join(", ", fit.Free.Select(i => model.Parameters[i].Name))}), {fit.Data.Endpoints.Count} residual SDs{(fit.RandomEffects.Length > 0 ? $", random effects on {string.Join(", ", fit.RandomEffects.Select(r => model.Parameters[fit.Free[r]].Name))} for {fit.Data.AnimalNames.Count} animals" : "")}; {settings.Chains} chains × ({settings.Warmup} warm-up + {settings.Draws} draws), seed {settings.Seed}.");
@@ -124,7 +126,7 @@ internal static class FitCommand
             return interrupted ? 130 : CliApp.Failure;
         }
 
-        PosteriorSample.WriteRecord(folder, model, DefaultModel.SourceText(model), fit.BaseParameters, fit.Free.Select(i => model.Parameters[i].Name));
+        PosteriorSample.WriteRecord(folder, model, DefaultModel.SourceText(model), fit.BaseParameters, fit.Free.Select(i => model.Parameters[i].Name), dataText);
         var summary = FitFiles.Summarise(fit, chains);
         FitFiles.WriteSummary(folder, summary);
         var allDraws = chains.SelectMany(c => c.Draws).ToList();
@@ -133,7 +135,11 @@ internal static class FitCommand
         FitFiles.WritePpc(folder, ppc);
 
         Report(console, fit, settings, chains, summary, seconds);
-        console.MarkupLineInterpolated($"Wrote {folder}/draws-chain-1..{settings.Chains}.csv, {FitFiles.Summary} and {FitFiles.Ppc}.");
+        var loo = FitLoo.Compute(folder);
+        LooFiles.Write(folder, loo);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"PSIS-LOO: elpd_loo {loo.ElpdLoo:F1} (SE {loo.ElpdLooSe:F1}), p_loo {loo.PLoo:F1} (SE {loo.PLooSe:F1}), looic {loo.Looic:F1} (SE {loo.LooicSe:F1}); Pareto k > {loo.KThreshold:0.##} for {loo.HighParetoKCount} of {loo.Observations} readings{(loo.HighParetoKCount > 0 ? " — their LOO estimates are unreliable: with random effects, leave one animal out instead" : "")}."));
+        console.MarkupLineInterpolated($"Wrote {folder}/draws-chain-1..{settings.Chains}.csv, log-lik-chain-1..{settings.Chains}.csv, {FitFiles.Summary}, {FitFiles.Ppc} and {LooFiles.Loo}.");
         return interrupted ? 130 : CliApp.Success;
     }
 

@@ -25,8 +25,12 @@ public sealed record PosteriorSample(string Folder, IReadOnlyList<string> Free, 
     /// <summary>The SHA-256 (hex) of a model text.</summary>
     public static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
 
-    /// <summary>Writes the fit's record: the model's name and hash, every parameter's value held fixed, the free parameters.</summary>
-    public static void WriteRecord(string folder, ModelDefinition model, string modelText, double[] parameters, IEnumerable<string> free)
+    /// <summary>
+    /// Writes the fit's record: the model's name and hash, every parameter's value held fixed, the free parameters, and
+    /// the hash of the data it was fitted to (<paramref name="dataText"/>: the data and design files' text), which
+    /// <c>ctsim loo</c> compares.
+    /// </summary>
+    public static void WriteRecord(string folder, ModelDefinition model, string modelText, double[] parameters, IEnumerable<string> free, string? dataText = null)
     {
         using var stream = File.Create(Path.Combine(folder, RecordFile));
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -39,7 +43,25 @@ public sealed record PosteriorSample(string Folder, IReadOnlyList<string> Free, 
         json.WriteStartArray("free");
         foreach (var name in free) json.WriteStringValue(name);
         json.WriteEndArray();
+        if (dataText is not null) json.WriteString("data_sha256", Hash(dataText));
         json.WriteEndObject();
+    }
+
+    /// <summary>The hash of the data a fit in <paramref name="folder"/> was fitted to, or null when its record has none.</summary>
+    /// <exception cref="InputException">The folder is not a fit output.</exception>
+    public static string? DataHash(string folder)
+    {
+        var path = Path.Combine(folder, RecordFile);
+        if (!File.Exists(path)) throw new InputException(folder, $"not a ctsim fit output (no {RecordFile})");
+        try
+        {
+            var root = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+            return root.TryGetProperty("data_sha256", out var h) ? h.GetString() : null;
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(path, $"damaged fit record: {e.Message}");
+        }
     }
 
     /// <summary>Reads <paramref name="draws"/> draws of the fit in <paramref name="folder"/> for <paramref name="model"/> (whose text is <paramref name="modelText"/>).</summary>

@@ -1,0 +1,26 @@
+using CellTherapySim.Inference.Diagnostics;
+
+namespace CellTherapySim.Output;
+
+/// <summary>Writes a fit's loo.csv: estimate and SE of elpd_loo, p_loo and looic, the Pareto k threshold and the counts of k by category.</summary>
+public static class LooFiles
+{
+    /// <summary>The file in a fit folder.</summary>
+    public const string Loo = "loo.csv";
+
+    /// <summary>Writes loo.csv into <paramref name="folder"/>: QUANTITY,ESTIMATE,SE (counts of Pareto k without an SE).</summary>
+    public static void Write(string folder, PsisLoo loo)
+    {
+        using var writer = new StreamWriter(Path.Combine(folder, Loo));
+        writer.WriteLine("QUANTITY,ESTIMATE,SE");
+        void Row(string name, double estimate, double? se) =>
+            writer.WriteLine($"{name},{Csv.Number(estimate)},{(se is { } s ? Csv.Number(s) : "")}");
+        Row("elpd_loo", loo.ElpdLoo, loo.ElpdLooSe);
+        Row("p_loo", loo.PLoo, loo.PLooSe);
+        Row("looic", loo.Looic, loo.LooicSe);
+        Row("pareto_k_threshold", loo.KThreshold, null);
+        Row("pareto_k_good", loo.Observations - loo.HighParetoKCount, null);
+        Row("pareto_k_bad", loo.ParetoK.Count(k => k > loo.KThreshold && k <= 1), null);
+        Row("pareto_k_very_bad", loo.ParetoK.Count(k => !(k <= 1) && !(k <= loo.KThreshold)), null);
+    }
+}
