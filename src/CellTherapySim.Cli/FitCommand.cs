@@ -138,7 +138,7 @@ internal static class FitCommand
         var loo = FitLoo.Compute(folder);
         LooFiles.Write(folder, loo);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"PSIS-LOO: elpd_loo {loo.ElpdLoo:F1} (SE {loo.ElpdLooSe:F1}), p_loo {loo.PLoo:F1} (SE {loo.PLooSe:F1}), looic {loo.Looic:F1} (SE {loo.LooicSe:F1}); Pareto k > {loo.KThreshold:0.##} for {loo.HighParetoKCount} of {loo.Observations} readings{(loo.HighParetoKCount > 0 ? " — their LOO estimates are unreliable: with random effects, leave one animal out instead" : "")}."));
+            $"PSIS-LOO: elpd_loo {loo.ElpdLoo:F1} (SE {loo.ElpdLooSe:F1}), p_loo {loo.PLoo:F1} (SE {loo.PLooSe:F1}), looic {loo.Looic:F1} (SE {loo.LooicSe:F1}); Pareto k > {loo.KThreshold:0.##} for {loo.HighParetoKCount} of {loo.Observations} readings{(loo.ConstantCount > 0 ? $" ({loo.ConstantCount} with the same log-likelihood in every draw, exact)" : "")}{(loo.HighParetoKCount > 0 ? " — their LOO estimates are unreliable: with random effects, leave one animal out instead" : "")}."));
         console.MarkupLineInterpolated($"Wrote {folder}/draws-chain-1..{settings.Chains}.csv, log-lik-chain-1..{settings.Chains}.csv, {FitFiles.Summary}, {FitFiles.Ppc} and {LooFiles.Loo}.");
         return interrupted ? 130 : CliApp.Success;
     }

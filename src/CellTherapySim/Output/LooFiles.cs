@@ -2,7 +2,7 @@ using CellTherapySim.Inference.Diagnostics;
 
 namespace CellTherapySim.Output;
 
-/// <summary>Writes a fit's loo.csv: estimate and SE of elpd_loo, p_loo and looic, the Pareto k threshold and the counts of k by category.</summary>
+/// <summary>Writes a fit's loo.csv: estimate and SE of elpd_loo, p_loo and looic, the Pareto k threshold, the counts of k by category and of observations with a constant log-likelihood.</summary>
 public static class LooFiles
 {
     /// <summary>The file in a fit folder.</summary>
@@ -19,8 +19,9 @@ public static class LooFiles
         Row("p_loo", loo.PLoo, loo.PLooSe);
         Row("looic", loo.Looic, loo.LooicSe);
         Row("pareto_k_threshold", loo.KThreshold, null);
-        Row("pareto_k_good", loo.Observations - loo.HighParetoKCount, null);
+        Row("pareto_k_good", loo.Observations - loo.HighParetoKCount - loo.ConstantCount, null);
         Row("pareto_k_bad", loo.ParetoK.Count(k => k > loo.KThreshold && k <= 1), null);
-        Row("pareto_k_very_bad", loo.ParetoK.Count(k => !(k <= 1) && !(k <= loo.KThreshold)), null);
+        Row("pareto_k_very_bad", loo.HighParetoKCount - loo.ParetoK.Count(k => k > loo.KThreshold && k <= 1), null);
+        Row("constant_log_lik", loo.ConstantCount, null);
     }
 }

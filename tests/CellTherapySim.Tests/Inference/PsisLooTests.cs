@@ -164,7 +164,9 @@ public class PsisLooTests
         Close(Pointwise("identical", "pareto_k"), loo.ParetoK, "pareto_k");
         Close(Pointwise("identical", "elpd_loo"), loo.PointwiseElpd, "elpd_loo");
         Close(Pointwise("identical", "p_loo"), loo.PointwisePLoo, "p_loo");
-        Assert.Equal(3, loo.HighParetoKCount);
+        // k = +∞ as loo reports it, but the LOO terms are exact (equal weights): counted as constant, not as unreliable.
+        Assert.Equal(0, loo.HighParetoKCount);
+        Assert.Equal(3, loo.ConstantCount);
     }
 
     [Fact]

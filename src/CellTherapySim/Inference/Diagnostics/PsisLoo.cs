@@ -25,8 +25,18 @@ public sealed record PsisLoo(
     /// <summary>Number of observations N.</summary>
     public int Observations => PointwiseElpd.Count;
 
-    /// <summary>Number of observations whose k exceeds <see cref="KThreshold"/> (NaN and +∞ count as exceeding).</summary>
-    public int HighParetoKCount => ParetoK.Count(k => !(k <= KThreshold));
+    /// <summary>
+    /// Number of observations whose k exceeds <see cref="KThreshold"/> (NaN and +∞ count as exceeding), leaving out those
+    /// whose log-likelihood is the same in every draw: their k is +∞ as R's loo reports it, but their importance weights
+    /// are equal and their LOO term exact (p_loo 0) — e.g. a day-0 reading censored at the cutoff when the baseline is
+    /// not fitted.
+    /// </summary>
+    public int HighParetoKCount => ParetoK.Where((k, i) => !(k <= KThreshold) && !IsConstant(i)).Count();
+
+    /// <summary>Number of observations whose log-likelihood is the same in every draw (k = +∞, exact LOO term).</summary>
+    public int ConstantCount => ParetoK.Where((_, i) => IsConstant(i)).Count();
+
+    private bool IsConstant(int i) => double.IsPositiveInfinity(ParetoK[i]) && PointwisePLoo[i] == 0;
 
     /// <summary>Pointwise looic, −2·elpd_loo,i.</summary>
     public IReadOnlyList<double> PointwiseLooic => PointwiseElpd.Select(e => -2.0 * e).ToArray();
