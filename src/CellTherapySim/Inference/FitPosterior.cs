@@ -51,7 +51,6 @@ public sealed class FitPosterior : ILogDensity
     public double Evaluate(ReadOnlySpan<double> q, Span<double> gradient)
     {
         var fit = _fit;
-        var model = fit.Compiled.Definition;
         gradient.Clear();
         Array.Clear(_gradTheta);
         var lp = 0.0;
@@ -75,9 +74,7 @@ public sealed class FitPosterior : ILogDensity
         var animals = fit.Data.AnimalNames.Count;
         for (var s = 0; s < fit.Data.Scenarios.Count; s++)
         {
-            var scenario = fit.Data.Scenarios[s];
-            Individualize(q, scenario.Animal, animals);
-            fit.SetBodyWeight(_parameters, scenario);
+            var scenario = PrepareScenario(q, s, animals);
             SensitivityTrajectory trajectory;
             try
             {
@@ -92,22 +89,16 @@ public sealed class FitPosterior : ILogDensity
             foreach (var r in _readingsOf[s])
             {
                 var reading = fit.Data.Readings[r];
-                var endpoint = model.Endpoints[reading.Endpoint];
-                var sigmaIndex = fit.ResidualCoordinate(reading.Endpoint);
-                var f = trajectory.Trajectory.Readout(reading.Time, endpoint.Readout);
-                lp += ResidualLikelihood.LogLikelihood(endpoint.ErrorModel, reading.Value, reading.Censoring, f, _theta[sigmaIndex], out var dF, out var dSigma);
+                lp += ReadingLikelihood(reading, trajectory.Trajectory, out var dF, out var dSigma, out var sigmaIndex, out var readout);
                 _gradTheta[sigmaIndex] += dSigma;
-                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * trajectory.ReadoutSensitivity(reading.Time, endpoint.Readout, k);
+                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * trajectory.ReadoutSensitivity(reading.Time, readout, k);
             }
             foreach (var m in _meansOf[s])
             {
                 var mean = fit.Data.Means[m];
-                var endpoint = model.Endpoints[mean.Endpoint];
-                var sigmaIndex = fit.ResidualCoordinate(mean.Endpoint);
-                var f = trajectory.Trajectory.Readout(mean.Time, endpoint.Readout);
-                lp += GroupMeanLikelihood(endpoint, mean, f, _theta[sigmaIndex], out var dF, out var dSigma);
+                lp += MeanLikelihood(mean, trajectory.Trajectory, out var dF, out var dSigma, out var sigmaIndex, out var readout);
                 _gradTheta[sigmaIndex] += dSigma;
-                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * trajectory.ReadoutSensitivity(mean.Time, endpoint.Readout, k);
+                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * trajectory.ReadoutSensitivity(mean.Time, readout, k);
             }
             ChainIndividual(q, gradient, scenario.Animal, animals);
         }
@@ -127,15 +118,12 @@ public sealed class FitPosterior : ILogDensity
     public void LogLikelihoods(ReadOnlySpan<double> q, Span<double> into)
     {
         var fit = _fit;
-        var model = fit.Compiled.Definition;
         for (var i = 0; i < fit.PriorCount; i++) _theta[i] = fit.Transforms[i].ToConstrained(q[i], out _, out _, out _);
         var animals = fit.Data.AnimalNames.Count;
         var readings = fit.Data.Readings.Count;
         for (var s = 0; s < fit.Data.Scenarios.Count; s++)
         {
-            var scenario = fit.Data.Scenarios[s];
-            Individualize(q, scenario.Animal, animals);
-            fit.SetBodyWeight(_parameters, scenario);
+            var scenario = PrepareScenario(q, s, animals);
             Trajectory trajectory;
             try
             {
@@ -146,21 +134,35 @@ public sealed class FitPosterior : ILogDensity
                 into.Fill(double.NaN);
                 return;
             }
-            foreach (var r in _readingsOf[s])
-            {
-                var reading = fit.Data.Readings[r];
-                var endpoint = model.Endpoints[reading.Endpoint];
-                into[r] = ResidualLikelihood.LogLikelihood(endpoint.ErrorModel, reading.Value, reading.Censoring,
-                    trajectory.Readout(reading.Time, endpoint.Readout), _theta[fit.ResidualCoordinate(reading.Endpoint)], out _, out _);
-            }
-            foreach (var m in _meansOf[s])
-            {
-                var mean = fit.Data.Means[m];
-                var endpoint = model.Endpoints[mean.Endpoint];
-                into[readings + m] = GroupMeanLikelihood(endpoint, mean, trajectory.Readout(mean.Time, endpoint.Readout),
-                    _theta[fit.ResidualCoordinate(mean.Endpoint)], out _, out _);
-            }
+            foreach (var r in _readingsOf[s]) into[r] = ReadingLikelihood(fit.Data.Readings[r], trajectory, out _, out _, out _, out _);
+            foreach (var m in _meansOf[s]) into[readings + m] = MeanLikelihood(fit.Data.Means[m], trajectory, out _, out _, out _, out _);
         }
+    }
+
+    /// <summary>Sets <see cref="_parameters"/> for scenario <paramref name="s"/>: its animal's individual values (or the typical ones) and body weight.</summary>
+    private FitScenario PrepareScenario(ReadOnlySpan<double> q, int s, int animals)
+    {
+        var scenario = _fit.Data.Scenarios[s];
+        Individualize(q, scenario.Animal, animals);
+        _fit.SetBodyWeight(_parameters, scenario);
+        return scenario;
+    }
+
+    /// <summary>One reading's log-likelihood at the trajectory, with ∂/∂f, ∂/∂σ, σ's coordinate and the endpoint's readout.</summary>
+    private double ReadingLikelihood(FitReading reading, Trajectory trajectory, out double dF, out double dSigma, out int sigmaIndex, out int readout)
+    {
+        var endpoint = _fit.Compiled.Definition.Endpoints[reading.Endpoint];
+        (sigmaIndex, readout) = (_fit.ResidualCoordinate(reading.Endpoint), endpoint.Readout);
+        return ResidualLikelihood.LogLikelihood(endpoint.ErrorModel, reading.Value, reading.Censoring,
+            trajectory.Readout(reading.Time, readout), _theta[sigmaIndex], out dF, out dSigma);
+    }
+
+    /// <summary>One group mean's log-likelihood at the trajectory, with ∂/∂f, ∂/∂σ, σ's coordinate and the endpoint's readout.</summary>
+    private double MeanLikelihood(FitGroupMean mean, Trajectory trajectory, out double dF, out double dSigma, out int sigmaIndex, out int readout)
+    {
+        var endpoint = _fit.Compiled.Definition.Endpoints[mean.Endpoint];
+        (sigmaIndex, readout) = (_fit.ResidualCoordinate(mean.Endpoint), endpoint.Readout);
+        return GroupMeanLikelihood(endpoint, mean, trajectory.Readout(mean.Time, readout), _theta[sigmaIndex], out dF, out dSigma);
     }
 
     /// <summary>Sets the free parameters of <see cref="_parameters"/> for an animal (its random effects) or the typical animal.</summary>

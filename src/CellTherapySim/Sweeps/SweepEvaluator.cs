@@ -12,7 +12,7 @@ using MathNet.Numerics.Statistics;
 namespace CellTherapySim.Sweeps;
 
 /// <summary>One evaluated scenario: its results.csv line, the ranking metric's value and (with a posterior) its value per draw.</summary>
-public sealed record SweepRow(long Id, string Line, double Rank, double[]? RankDraws);
+public sealed record SweepRow(string Line, double Rank, double[]? RankDraws);
 
 /// <summary>
 /// Evaluates a sweep's scenarios: factor values → parameters and regimen → <see cref="ReliefMeasure"/> against the
@@ -164,7 +164,7 @@ public sealed class SweepEvaluator
             }
         }
         if (_posterior is not null) fields.Add(""); // p_beats_best: filled in when the whole design is known
-        return new SweepRow(id, string.Join(",", fields), rank, rankDraws);
+        return new SweepRow(string.Join(",", fields), rank, rankDraws);
     }
 
     /// <summary>Appends a metric's fields for its per-unit values and returns its point value (typical, cohort mean, posterior median).</summary>
