@@ -135,6 +135,17 @@ public sealed class FitModel
     /// <summary>Number of unconstrained coordinates.</summary>
     public int Dimension => Names.Length;
 
+    /// <summary>
+    /// Animal <paramref name="animal"/>'s value of the free parameter at position <paramref name="k"/> of <see cref="Free"/>
+    /// under the constrained draw <paramref name="draw"/> (<see cref="Names"/> order): the typical value, moved by its
+    /// random effect when it has one.
+    /// </summary>
+    public double IndividualValue(ReadOnlySpan<double> draw, int k, int animal)
+    {
+        var j = Array.IndexOf(RandomEffects, k);
+        return j < 0 ? draw[k] : Scales[j].Individual(draw[k], draw[OmegaOffset + j] * draw[EtaOffset + j * Data.AnimalNames.Count + animal]);
+    }
+
     /// <summary>The constrained values of the unconstrained point <paramref name="q"/>.</summary>
     public double[] Constrain(ReadOnlySpan<double> q)
     {
