@@ -83,9 +83,18 @@ public sealed class CompiledModel
 
     private readonly ConcurrentDictionary<string, SensitivityEquations> _sensitivities = new();
 
-    /// <summary>The compiled forward sensitivity equations for the free parameters <paramref name="free"/> (compiled once per set, then shared).</summary>
-    internal SensitivityEquations Sensitivities(IReadOnlyList<int> free) =>
-        _sensitivities.GetOrAdd(string.Join(",", free), _ => SensitivityEquations.Compile(this, free));
+    /// <summary>
+    /// The compiled forward sensitivity equations for the free parameters <paramref name="free"/> over the states
+    /// <paramref name="states"/> (default: all), integrating the free parameters marked in <paramref name="integrate"/> besides those
+    /// that enter the equations (<see cref="SensitivityEquations.Compile"/>; compiled once per combination, then shared).
+    /// </summary>
+    internal SensitivityEquations Sensitivities(IReadOnlyList<int> free, int[]? states = null, IReadOnlyList<bool>? integrate = null)
+    {
+        states ??= Enumerable.Range(0, StateCount).ToArray();
+        integrate ??= new bool[free.Count];
+        return _sensitivities.GetOrAdd($"{string.Join(",", free)}|{string.Join(",", states)}|{string.Concat(integrate.Select(b => b ? '1' : '0'))}",
+            _ => SensitivityEquations.Compile(this, free, states, integrate));
+    }
 
     /// <summary>The model's parameter values, in model order (a fresh copy).</summary>
     public double[] DefaultParameters() => Definition.Parameters.Select(p => p.Value).ToArray();

@@ -37,34 +37,10 @@ internal static class DormantStates
     }
 
     /// <summary><paramref name="e"/> with the states marked in <paramref name="zero"/> replaced by 0, simplified (intermediates expanded, memoised).</summary>
-    private static Expr Zeroed(Expr e, bool[] zero, ModelDefinition model, Dictionary<int, Expr> memo)
+    private static Expr Zeroed(Expr e, bool[] zero, ModelDefinition model, Dictionary<int, Expr> memo) => Ex.Substitute(e, s => s switch
     {
-        Expr Z(Expr x) => Zeroed(x, zero, model, memo);
-        switch (e)
-        {
-            case Symbol { Kind: SymbolKind.State } s:
-                return zero[s.Index] ? Number.Zero : s;
-            case Symbol { Kind: SymbolKind.Intermediate } s:
-                if (!memo.TryGetValue(s.Index, out var value)) memo[s.Index] = value = Z(model.Intermediates[s.Index].Expression);
-                return value;
-            case Negate negate:
-                return Ex.Neg(Z(negate.Operand));
-            case Binary b:
-                var (left, right) = (Z(b.Left), Z(b.Right));
-                return b.Operator switch
-                {
-                    BinaryOperator.Add => Ex.Add(left, right),
-                    BinaryOperator.Subtract => Ex.Sub(left, right),
-                    BinaryOperator.Multiply => Ex.Mul(left, right),
-                    BinaryOperator.Divide => Ex.Div(left, right),
-                    _ => Ex.Pow(left, right),
-                };
-            case Call c:
-                var args = c.Arguments.Select(Z).ToArray();
-                // Functions that are 0 at 0: hill (0 for x ≤ 0), pos, abs, sqrt.
-                return c.Function is Function.Hill or Function.Pos or Function.Abs or Function.Sqrt && Ex.IsZero(args[0]) ? Number.Zero : Ex.Call(c.Function, args);
-            default:
-                return e;
-        }
-    }
+        { Kind: SymbolKind.State } when zero[s.Index] => Number.Zero,
+        { Kind: SymbolKind.Intermediate } => memo.TryGetValue(s.Index, out var value) ? value : memo[s.Index] = Zeroed(model.Intermediates[s.Index].Expression, zero, model, memo),
+        _ => s,
+    });
 }

@@ -71,4 +71,34 @@ internal static class Ex
     };
 
     public static Expr Call(Function function, params Expr[] args) => new Call(function, args);
+
+    /// <summary>
+    /// <paramref name="e"/> with every symbol replaced by <paramref name="replace"/>'s expression for it, simplified on the
+    /// way up (the functions that are 0 at 0 — hill, pos, abs, sqrt — become 0 when their first argument does).
+    /// </summary>
+    public static Expr Substitute(Expr e, Func<Symbol, Expr> replace)
+    {
+        switch (e)
+        {
+            case Symbol s:
+                return replace(s);
+            case Negate negate:
+                return Neg(Substitute(negate.Operand, replace));
+            case Binary b:
+                var (left, right) = (Substitute(b.Left, replace), Substitute(b.Right, replace));
+                return b.Operator switch
+                {
+                    BinaryOperator.Add => Add(left, right),
+                    BinaryOperator.Subtract => Sub(left, right),
+                    BinaryOperator.Multiply => Mul(left, right),
+                    BinaryOperator.Divide => Div(left, right),
+                    _ => Pow(left, right),
+                };
+            case Call c:
+                var args = c.Arguments.Select(a => Substitute(a, replace)).ToArray();
+                return c.Function is Function.Hill or Function.Pos or Function.Abs or Function.Sqrt && IsZero(args[0]) ? Number.Zero : Call(c.Function, args);
+            default:
+                return e;
+        }
+    }
 }

@@ -6,15 +6,20 @@ namespace CellTherapySim.Compilation;
 /// The forward sensitivity equations of a model for a set of free parameters θ_F, compiled over the augmented state
 /// z = (x, S) of length n·(1 + m): x, then S = ∂x/∂θ row-major n×m (z[n + i·m + a] = ∂x_i/∂θ_{Free[Active[a]]}), where
 /// only the m "active" free parameters are integrated: a free parameter with ∂f_i/∂θ_k symbolically zero for every
-/// equation (one that enters only the readouts) has S_k ≡ 0 from S_k(t0) = 0 and is left out. Everything is symbolic
-/// (first and second derivatives of the equations); the delegates read x and S from the augmented vector and allocate
-/// nothing. Immutable and thread-safe.
+/// equation (one that enters only the readouts) has S_k ≡ 0 from S_k(t0) = 0 and is left out. The equations may be
+/// restricted to some of the model's states (<see cref="States"/>), the others held at 0 — states that provably stay 0
+/// (<see cref="DormantStates"/>), e.g. the cell compartments of an untreated animal; x then holds those n states only.
+/// Everything is symbolic (first and second derivatives of the equations); the delegates read x and S from the
+/// augmented vector and allocate nothing. Immutable and thread-safe.
 /// </summary>
-internal sealed class SensitivityEquations(int stateCount, int[] free, int[] active, ModelFunction rhs, ModelDirectionalFunction product,
-    ModelFunction? timeDerivative)
+internal sealed class SensitivityEquations(int[] states, int[] free, int[] active, ModelFunction rhs, ModelFunctionPair jacobian,
+    ModelDirectionalFunction product, ModelFunction? timeDerivative)
 {
-    /// <summary>Number of states n.</summary>
-    public int StateCount => stateCount;
+    /// <summary>Number of integrated states n.</summary>
+    public int StateCount => states.Length;
+
+    /// <summary>The model states integrated (model indices, increasing), in the order of x.</summary>
+    public IReadOnlyList<int> States => states;
 
     /// <summary>The free parameters θ_F (model parameter indices).</summary>
     public IReadOnlyList<int> Free => free;
@@ -28,6 +33,9 @@ internal sealed class SensitivityEquations(int stateCount, int[] free, int[] act
     /// <summary>F(t, z) = (f, J·S + ∂f/∂θ_active) into result (length <see cref="Dimension"/>, the layout of z).</summary>
     public ModelFunction RightHandSide => rhs;
 
+    /// <summary>∂f/∂x (n×n) into first and ∂f/∂t (n) into second, over the integrated states.</summary>
+    public ModelFunctionPair StateJacobian => jacobian;
+
     /// <summary>
     /// For a direction v (its first n values): adds (M_a·v)_i to result[n + i·m + a], with M_a = ∂(J·S_a + ∂f/∂θ_a)/∂x, i.e.
     /// Σ_jl ∂²f_i/∂x_j∂x_l·S_a,j·v_l + Σ_l ∂²f_i/∂θ_a∂x_l·v_l: the off-diagonal blocks of the augmented Jacobian applied to
@@ -38,18 +46,33 @@ internal sealed class SensitivityEquations(int stateCount, int[] free, int[] act
     /// <summary>∂F/∂t = (∂f/∂t, Σ_j ∂²f_i/∂t∂x_j·S_a,j + ∂²f_i/∂t∂θ_a) into result; null when it is symbolically zero (t does not appear).</summary>
     public ModelFunction? TimeDerivative => timeDerivative;
 
-    /// <summary>Differentiates the equations of <paramref name="model"/> and compiles the sensitivity equations for <paramref name="free"/>.</summary>
-    public static SensitivityEquations Compile(CompiledModel model, IReadOnlyList<int> free)
+    /// <summary>
+    /// Differentiates the equations of <paramref name="model"/> in the states <paramref name="states"/> (model indices,
+    /// increasing; the others replaced by 0) and compiles the sensitivity equations for <paramref name="free"/>; a free
+    /// parameter is integrated when it enters these equations or when <paramref name="integrate"/> says so (a start with
+    /// a nonzero sensitivity to it).
+    /// </summary>
+    public static SensitivityEquations Compile(CompiledModel model, IReadOnlyList<int> free, int[] states, IReadOnlyList<bool> integrate)
     {
         var definition = model.Definition;
-        int n = model.StateCount;
-        var f = definition.Equations;
-        var intermediates = definition.Intermediates.Select(i => i.Expression).ToList();
+        int n = states.Length;
+        var position = Enumerable.Repeat(-1, model.StateCount).ToArray();
+        for (var a = 0; a < n; a++) position[states[a]] = a;
+        // States renumbered to their position in x, the others 0; an intermediate that becomes a constant is inlined.
+        var intermediates = new List<Expr>();
+        Expr Restrict(Expr e) => Ex.Substitute(e, s => s switch
+        {
+            { Kind: SymbolKind.State } => position[s.Index] >= 0 ? s with { Index = position[s.Index] } : Number.Zero,
+            { Kind: SymbolKind.Intermediate } when intermediates[s.Index] is Number constant => constant,
+            _ => s,
+        });
+        foreach (var intermediate in definition.Intermediates) intermediates.Add(Restrict(intermediate.Expression));
+        var f = states.Select(i => Restrict(definition.Equations[i])).ToList();
         var derive = new Differentiator(intermediates);
 
         var jacobian = Grid(n, n, (i, j) => derive.Derivative(f[i], SymbolKind.State, j));
         var fTheta = free.Select(k => f.Select(e => derive.Derivative(e, SymbolKind.Parameter, k)).ToArray()).ToArray();
-        var active = Enumerable.Range(0, free.Count).Where(k => !fTheta[k].All(Ex.IsZero)).ToArray();
+        var active = Enumerable.Range(0, free.Count).Where(k => integrate[k] || !fTheta[k].All(Ex.IsZero)).ToArray();
         int m = active.Length;
 
         // Shared subexpressions (entries of J and second derivatives) become extra intermediates, computed once per call.
@@ -83,7 +106,8 @@ internal sealed class SensitivityEquations(int stateCount, int[] free, int[] act
                 derive.Derivative(fTheta[k][i], SymbolKind.Time, 0)))).ToList();
 
         var compiler = new ExpressionCompiler(lets);
-        return new SensitivityEquations(n, free.ToArray(), active, compiler.Compile(rhs), compiler.CompileDirectional(product, n),
+        return new SensitivityEquations(states, free.ToArray(), active, compiler.Compile(rhs),
+            compiler.Compile(shared.SelectMany(row => row).ToList(), time.Take(n).ToList()), compiler.CompileDirectional(product, n),
             time.All(Ex.IsZero) ? null : compiler.Compile(time));
     }
 

@@ -10,11 +10,13 @@ namespace CellTherapySim.Simulation;
 /// Rosenbrock stage systems blockwise with one n×n LU of W0 = shift·I − J per step: u_x = W0⁻¹·b_x, then
 /// u_a = W0⁻¹·(b_a + M_a·u_x) for all a at once (M_a·u_x from the compiled second derivatives; the m solves share a sweep
 /// through the sparse factors). Its error norm is the largest weighted RMS norm of x and of each S_a (CVODES with
-/// errconS). Allocates nothing after construction; one instance per thread.
+/// errconS), with state i's absolute tolerance atol·scale_i (its own, from the model file) and that of ∂x_i/∂θ_a
+/// atol·scale_i/|θ̄_a| for a typical value θ̄_a (CVODES's default pbar scaling: the error of θ̄_a·∂x_i/∂θ_a is held to
+/// state i's tolerance; Hindmarsh et al. 2005, ACM TOMS 31:363, §5). Allocates nothing after construction; one
+/// instance per thread.
 /// </summary>
 internal sealed class SensitivityOdeSystem : IStructuredOdeSystem
 {
-    private readonly CompiledModel _model;
     private readonly SensitivityEquations _equations;
     private readonly int _n, _m;
     private readonly double[] _jacobian, _lu, _inverseDiagonal, _dfdtStates, _point, _unit;
@@ -22,12 +24,18 @@ internal sealed class SensitivityOdeSystem : IStructuredOdeSystem
     private readonly SparseLuSolver _solver;
     private double _time;
 
-    /// <summary>Creates the system for the compiled sensitivity equations of <paramref name="model"/>.</summary>
-    public SensitivityOdeSystem(CompiledModel model, SensitivityEquations equations)
+    private readonly double[] _stateScales, _columnScales;
+
+    /// <summary>
+    /// Creates the system for compiled sensitivity equations, with the absolute-tolerance factor of each integrated state
+    /// (null: 1) and the typical value θ̄ of each free parameter (null: 1; see the class remarks).
+    /// </summary>
+    public SensitivityOdeSystem(SensitivityEquations equations, double[]? stateScales = null, double[]? typicalValues = null)
     {
-        _model = model;
+        _stateScales = stateScales ?? Enumerable.Repeat(1.0, equations.StateCount).ToArray();
+        _columnScales = equations.Active.Select(k => typicalValues is { } v && v[k] != 0 && double.IsFinite(v[k]) ? 1 / Math.Abs(v[k]) : 1).ToArray();
         _equations = equations;
-        _n = model.StateCount;
+        _n = equations.StateCount;
         _m = equations.Active.Count;
         Dimension = equations.Dimension;
         (_jacobian, _lu) = (new double[_n * _n], new double[_n * _n]);
@@ -53,7 +61,7 @@ internal sealed class SensitivityOdeSystem : IStructuredOdeSystem
     {
         int n = _n, m = _m, dimension = Dimension;
         Array.Clear(dfdy, 0, dimension * dimension);
-        _model.Jacobian(t, y, Parameters, _jacobian, _dfdtStates);
+        _equations.StateJacobian(t, y, Parameters, _jacobian, _dfdtStates);
         for (var i = 0; i < n; i++)
             for (var j = 0; j < n; j++)
             {
@@ -73,7 +81,7 @@ internal sealed class SensitivityOdeSystem : IStructuredOdeSystem
     /// <inheritdoc/>
     public void PrepareJacobian(double t, double[] y, double[] dfdt)
     {
-        _model.Jacobian(t, y, Parameters, _jacobian, _dfdtStates);
+        _equations.StateJacobian(t, y, Parameters, _jacobian, _dfdtStates);
         Array.Copy(y, _point, Dimension);
         _time = t;
         TimeDerivative(t, y, dfdt);
@@ -98,9 +106,9 @@ internal sealed class SensitivityOdeSystem : IStructuredOdeSystem
     /// <inheritdoc/>
     public double ErrorNorm(double[] error, double[] y, double[] yNew, double atol, double rtol)
     {
-        double norm = OdeSolverSupport.ErrorNorm(error, y, yNew, 0, 1, _n, atol, rtol);
+        double norm = OdeSolverSupport.ErrorNorm(error, y, yNew, 0, 1, _n, atol, _stateScales, rtol);
         for (var a = 0; a < _m; a++)
-            norm = Math.Max(norm, OdeSolverSupport.ErrorNorm(error, y, yNew, _n + a, _m, _n, atol, rtol));
+            norm = Math.Max(norm, OdeSolverSupport.ErrorNorm(error, y, yNew, _n + a, _m, _n, atol * _columnScales[a], _stateScales, rtol));
         return norm;
     }
 

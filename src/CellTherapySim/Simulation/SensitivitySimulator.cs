@@ -16,21 +16,30 @@ namespace CellTherapySim.Simulation;
 /// derivatives, exploiting its block-lower-triangular structure (one n×n LU per step and 1 + m triangular solves per
 /// stage; see <see cref="SensitivityOdeSystem"/>). Models that use t get the exact ∂F/∂t (second derivatives in t).
 /// A free parameter that does not enter the equations (∂f/∂θ_k symbolically zero, e.g. a readout-only parameter) has
-/// S_k ≡ 0 and is not integrated: only its term ∂r/∂θ_k remains.</para>
+/// S_k ≡ 0 and is not integrated: only its term ∂r/∂θ_k remains. States that provably stay 0 in a run (the compartments
+/// of products not given, e.g. the cells of an untreated animal: <see cref="CompiledModel.ActiveStates"/>) are not
+/// integrated either, nor are their sensitivities, so an untreated animal of the default model integrates 6 of its 16
+/// states and only the parameters that enter those.</para>
 /// <para>Error control includes the sensitivities (as CVODES with errconS = true): a step is accepted when the largest of
 /// the weighted RMS norms of the local error of x and of each integrated column S_k = ∂x/∂θ_k, with weights
-/// 1/(atol + rtol·|·|) and the same rtol and atol for states and sensitivities, is at most 1.</para>
+/// 1/(atol_i + rtol·|·|), is at most 1; a state's atol_i is its own (model file 'atol', as <see cref="Simulator"/>), that
+/// of ∂x_i/∂θ_k is atol_i/|θ̄_k| with θ̄_k the model file's value of θ_k (CVODES's pbar scaling).</para>
 /// <para>One instance per thread; after the first call the integration allocates nothing per step.</para>
 /// </remarks>
 public sealed class SensitivitySimulator
 {
     private readonly Rodas4 _solver = new();
     private readonly SolverOptions _options;
-    private readonly SensitivityEquations _equations;
-    private readonly SensitivityOdeSystem _system;
-    private readonly int[] _free, _active;
-    private readonly double[] _x, _readouts, _dReadoutdState, _dReadoutdParameter, _z;
+    private readonly int[] _free, _all;
+    private readonly double[]? _toleranceScales;
+    private readonly double[] _typicalValues;
+    private readonly bool[] _integrate;
+    private readonly double[] _x, _probe, _readouts, _dReadoutdState, _dReadoutdParameter;
+    private readonly Dictionary<(ulong Zero, ulong Dosed, ulong Integrate), Reduction> _reductions = [];
     private double[] _output = [];
+
+    /// <summary>The equations of one pattern of dormant states and integrated columns, with their system and work vector.</summary>
+    private sealed record Reduction(SensitivityEquations Equations, SensitivityOdeSystem System, double[] Z, int[]? States);
 
     /// <summary>
     /// Creates a simulator for <paramref name="model"/> with sensitivities to the parameters <paramref name="freeParameters"/>
@@ -52,12 +61,13 @@ public sealed class SensitivitySimulator
         _free = freeParameters.ToArray();
         FreeParameters = Array.AsReadOnly(_free);
         _options = options ?? SolverOptions.Default;
-        _equations = model.Sensitivities(_free);
-        _active = _equations.Active.ToArray();
-        _system = new SensitivityOdeSystem(model, _equations);
+        _toleranceScales = _options.AbsoluteToleranceScales ?? Simulator.ToleranceScales(model);
+        var defaults = model.DefaultParameters();
+        _typicalValues = _free.Select(k => defaults[k]).ToArray();
         int n = model.StateCount, nr = model.ReadoutCount;
-        (_x, _readouts, _dReadoutdState, _dReadoutdParameter) = (new double[n], new double[nr], new double[nr * n], new double[nr * model.ParameterCount]);
-        _z = new double[_equations.Dimension];
+        _all = Enumerable.Range(0, n).ToArray();
+        _integrate = new bool[_free.Length];
+        (_x, _probe, _readouts, _dReadoutdState, _dReadoutdParameter) = (new double[n], new double[n], new double[nr], new double[nr * n], new double[nr * model.ParameterCount]);
     }
 
     /// <summary>The model simulated.</summary>
@@ -82,59 +92,94 @@ public sealed class SensitivitySimulator
     /// <exception cref="SimulationException">The solver failed; the message names the time, states and likely cause.</exception>
     public SensitivityTrajectory Simulate(double[] parameters, SensitivityState start, IReadOnlyList<Dose> doses, double[] times)
     {
-        int n = Model.StateCount, nr = Model.ReadoutCount, np = Model.ParameterCount, nf = _free.Length;
-        int dimension = _equations.Dimension, m = _active.Length, count = times.Length;
-        Augment(start);
+        int n = Model.StateCount, nr = Model.ReadoutCount, np = Model.ParameterCount, nf = _free.Length, count = times.Length;
         Check(parameters, start, doses, times);
+        var reduction = Reduce(start, doses);
+        var (equations, z) = (reduction.Equations, reduction.Z);
+        var states = equations.States;
+        var active = equations.Active;
+        int k = states.Count, m = active.Count, dimension = equations.Dimension;
+        for (var a = 0; a < k; a++)
+        {
+            z[a] = start.States[states[a]];
+            for (var c = 0; c < m; c++) z[k + a * m + c] = start.Sensitivities[states[a] * nf + active[c]];
+        }
 
         if (_output.Length < count * dimension) _output = new double[count * dimension];
         var output = _output;
-        _system.Parameters = parameters;
-        var statistics = DoseSchedule.Integrate(Model, _solver, _system, _options, parameters, doses, start.Time, _z, times, output);
+        reduction.System.Parameters = parameters;
+        var statistics = DoseSchedule.Integrate(Model, _solver, reduction.System, _options, parameters, doses, start.Time, z, times, output, reduction.States);
 
-        var (states, readouts) = (new double[count * n], new double[count * nr]);
+        var (trajectoryStates, readouts) = (new double[count * n], new double[count * nr]);
         var (dStates, dReadouts) = (new double[count * n * nf], new double[count * nr * nf]);
+        Array.Clear(_x);
         for (var time = 0; time < count; time++)
         {
             var row = time * dimension;
-            Array.Copy(output, row, _x, 0, n);
-            Array.Copy(_x, 0, states, time * n, n);
-            for (var i = 0; i < n; i++)
-                for (var a = 0; a < m; a++)
-                    dStates[(time * n + i) * nf + _active[a]] = output[row + n + i * m + a];
+            for (var a = 0; a < k; a++)
+            {
+                _x[states[a]] = output[row + a];
+                for (var c = 0; c < m; c++) dStates[(time * n + states[a]) * nf + active[c]] = output[row + k + a * m + c];
+            }
+            Array.Copy(_x, 0, trajectoryStates, time * n, n);
 
             Model.Readouts(times[time], _x, parameters, _readouts);
             Array.Copy(_readouts, 0, readouts, time * nr, nr);
             Model.ReadoutGradients(times[time], _x, parameters, _dReadoutdState, _dReadoutdParameter);
             for (var r = 0; r < nr; r++)
-                for (var k = 0; k < nf; k++)
+                for (var f = 0; f < nf; f++)
                 {
-                    var sum = _dReadoutdParameter[r * np + _free[k]];
-                    for (var i = 0; i < n; i++) sum += _dReadoutdState[r * n + i] * dStates[(time * n + i) * nf + k];
-                    dReadouts[(time * nr + r) * nf + k] = sum;
+                    var sum = _dReadoutdParameter[r * np + _free[f]];
+                    for (var i = 0; i < n; i++) sum += _dReadoutdState[r * n + i] * dStates[(time * n + i) * nf + f];
+                    dReadouts[(time * nr + r) * nf + f] = sum;
                 }
         }
-        var trajectory = new Trajectory((double[])times.Clone(), states, readouts, n, nr, statistics);
+        var trajectory = new Trajectory((double[])times.Clone(), trajectoryStates, readouts, n, nr, statistics);
         return new SensitivityTrajectory(trajectory, FreeParameters, dStates, dReadouts);
     }
 
-    /// <summary>Writes the augmented start z = (x, S of the integrated parameters) into the work array.</summary>
-    private void Augment(SensitivityState start)
+    /// <summary>
+    /// The equations for a run from <paramref name="start"/> with <paramref name="doses"/>: over the states that do not
+    /// provably stay 0 (a state with a nonzero sensitivity at the start does not), integrating the columns that enter
+    /// them or start nonzero. Found once per pattern (a model with more than 64 states is integrated whole).
+    /// </summary>
+    private Reduction Reduce(SensitivityState start, IReadOnlyList<Dose> doses)
     {
         int n = Model.StateCount, nf = _free.Length;
         if (start.States.Length != n)
             throw new ArgumentException($"expected {n} state values, got {start.States.Length}", nameof(start));
         if (start.Sensitivities.Length != n * nf)
             throw new ArgumentException($"expected {n}×{nf} sensitivities, got {start.Sensitivities.Length}", nameof(start));
-        var z = _z;
-        Array.Copy(start.States, z, n);
-        int m = _active.Length;
+        ulong zero = 0, integrate = 0;
+        Array.Clear(_integrate);
         for (var i = 0; i < n; i++)
-            for (var a = 0; a < m; a++)
-                z[n + i * m + a] = start.Sensitivities[i * nf + _active[a]];
-        for (var k = 0; k < nf; k++)
-            if (!_active.Contains(k) && Enumerable.Range(0, n).Any(i => start.Sensitivities[i * nf + k] != 0))
-                throw new ArgumentException($"the start has a nonzero sensitivity to '{Model.Definition.Parameters[_free[k]].Name}', which does not enter the equations (its state sensitivities stay 0)", nameof(start));
+        {
+            var moves = false;
+            for (var f = 0; f < nf; f++)
+                if (start.Sensitivities[i * nf + f] != 0) (moves, _integrate[f]) = (true, true);
+            _probe[i] = moves ? 1 : start.States[i];
+            if (_probe[i] == 0 && i < 64) zero |= 1UL << i;
+        }
+        for (var f = 0; f < nf && f < 64; f++) if (_integrate[f]) integrate |= 1UL << f;
+        var dosed = DosedStates(doses);
+        if (n > 64 || nf > 64) (zero, dosed, integrate) = (0, ulong.MaxValue, ulong.MaxValue);
+        if (_reductions.TryGetValue((zero, dosed, integrate), out var reduction)) return reduction;
+
+        var states = n > 64 ? _all : Model.ActiveStates(_probe, Enumerable.Range(0, n).Where(i => (dosed >> i & 1) != 0).ToHashSet());
+        var equations = Model.Sensitivities(_free, states, n > 64 || nf > 64 ? Enumerable.Repeat(true, nf).ToArray() : (bool[])_integrate.Clone());
+        var stateScales = _toleranceScales is { } scales ? states.Select(i => scales[i]).ToArray() : null;
+        reduction = new Reduction(equations, new SensitivityOdeSystem(equations, stateScales, _typicalValues), new double[equations.Dimension], states.Length == n ? null : states);
+        _reductions[(zero, dosed, integrate)] = reduction;
+        return reduction;
+    }
+
+    /// <summary>The states the doses enter, as bits (their routes' targets; a zero dose enters nothing, as in <see cref="DoseSchedule"/>).</summary>
+    private ulong DosedStates(IReadOnlyList<Dose> doses)
+    {
+        ulong dosed = 0;
+        foreach (var dose in doses)
+            if (dose.Amount != 0 && Model.Definition.DoseRoute(dose.Product, dose.Route).Route is { } route && route.TargetState < 64) dosed |= 1UL << route.TargetState;
+        return dosed;
     }
 
     private void Check(double[] parameters, SensitivityState start, IReadOnlyList<Dose> doses, double[] times)

@@ -143,13 +143,21 @@ internal static class OdeSolverSupport
     /// components start, start + stride, … (one block of a structured system).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double ErrorNorm(double[] err, double[] y, double[] yNew, int start, int stride, int count, double atol, double rtol)
+    internal static double ErrorNorm(double[] err, double[] y, double[] yNew, int start, int stride, int count, double atol, double rtol) =>
+        ErrorNorm(err, y, yNew, start, stride, count, atol, null, rtol);
+
+    /// <summary>
+    /// As the block norm above with the j-th component's absolute tolerance atol·<paramref name="scales"/>[j] (j counted
+    /// within the block; null: 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double ErrorNorm(double[] err, double[] y, double[] yNew, int start, int stride, int count, double atol, double[]? scales, double rtol)
     {
         double sum = 0, finite = 0;
         for (int j = 0, i = start; j < count; j++, i += stride)
         {
             double yi = yNew[i];
-            double sk = atol + rtol * Math.Max(Math.Abs(y[i]), Math.Abs(yi));
+            double sk = (scales is null ? atol : atol * scales[j]) + rtol * Math.Max(Math.Abs(y[i]), Math.Abs(yi));
             double e = err[i] / sk;
             sum += e * e;
             finite += yi - yi;

@@ -177,7 +177,7 @@ public class SensitivityDerivativeTests
             z = Enumerable.Range(0, equations.Dimension).Select(_ => 2 * random.NextDouble() - 1).ToArray();
             (z[0], z[1], z[2]) = (0.6, 0.7, 2.3);
         }
-        return (new SensitivityOdeSystem(model, equations) { Parameters = RandomParameters(model, random) }, z);
+        return (new SensitivityOdeSystem(equations) { Parameters = RandomParameters(model, random) }, z);
     }
 
     [Theory]
@@ -267,7 +267,7 @@ public class SensitivityDerivativeTests
         var random = new Random(4);
         var z = Enumerable.Range(0, equations.Dimension).Select(_ => 2 * random.NextDouble() - 1).ToArray();
         (z[0], z[1], z[2]) = (0.6, 0.7, 2.3);
-        var system = new SensitivityOdeSystem(model, equations) { Parameters = model.DefaultParameters() };
+        var system = new SensitivityOdeSystem(equations) { Parameters = model.DefaultParameters() };
         var dfdt = new double[equations.Dimension];
         system.PrepareJacobian(1.5, z, dfdt);
         const double h = 1e-6;
