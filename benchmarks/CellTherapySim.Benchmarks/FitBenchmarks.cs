@@ -22,7 +22,7 @@ public class FitBenchmarks
     {
         var model = DefaultModel.Definition;
         var animals = ObservationCsvReader.Read(Path.Combine(RepositoryRoot(), "models", "data", "cci-iv-day7", "observations.csv"), model);
-        var fit = new FitModel(CompiledModel.Compile(model), FitData.FromAnimals("observations.csv", animals, model, perAnimal: false), new FitSettings());
+        var fit = new FitModel(CompiledModel.Compile(model), FitData.FromAnimals("observations.csv", animals, model), new FitSettings());
         _density = new FitPosterior(fit);
         _point = fit.InitialPoint(new Random(1), 0);
         _gradient = new double[fit.Dimension];

@@ -71,7 +71,7 @@ internal static class FitCommand
             if (file.Format == StudyDataFormat.Observations)
             {
                 if (derived is not null) throw new InputException("--design", "applies to summary data only; individual animals carry their own design");
-                fitData = FitData.FromAnimals(dataPath, file.Animals, definition, perAnimal: randomNames.Count > 0);
+                fitData = FitData.FromAnimals(dataPath, file.Animals, definition);
             }
             else
             {

@@ -4,13 +4,12 @@ using CellTherapySim.Studies;
 
 namespace CellTherapySim.Inference;
 
-/// <summary>A simulation the likelihood needs: an injury, a regimen, the output days (increasing) and the body weight.</summary>
-/// <param name="Animal">The animal it belongs to (random effects), or -1 when shared by every animal with this injury, regimen and body weight.</param>
+/// <summary>A design the likelihood simulates: an injury, a regimen, the output days (increasing) and the body weight.</summary>
 /// <param name="BodyWeight">The animals' body weight (kg, the data's WT), or null for the model's (or --set) value.</param>
-public sealed record FitScenario(string Injury, IReadOnlyList<Dose> Doses, double[] Times, int Animal, double? BodyWeight = null);
+public sealed record FitScenario(string Injury, IReadOnlyList<Dose> Doses, double[] Times, double? BodyWeight = null);
 
-/// <summary>One reading: scenario, index of its day in the scenario's times, endpoint (index into the model's endpoints), value and censoring.</summary>
-public readonly record struct FitReading(int Scenario, int Time, int Endpoint, double Value, Censoring Censoring);
+/// <summary>One reading: scenario, index of its day in the scenario's times, endpoint (index into the model's endpoints), value, censoring and animal (index into <see cref="FitData.AnimalNames"/>).</summary>
+public readonly record struct FitReading(int Scenario, int Time, int Endpoint, double Value, Censoring Censoring, int Animal);
 
 /// <summary>One group mean of the summary format: scenario, day index, endpoint, MEAN, SD and N.</summary>
 public readonly record struct FitGroupMean(int Scenario, int Time, int Endpoint, double Mean, double Sd, int N);
@@ -29,35 +28,35 @@ public sealed record FitData(
     IReadOnlyList<(string Group, int Scenario)> Groups)
 {
     /// <summary>
-    /// Individual animals: with <paramref name="perAnimal"/> (random effects) one scenario per animal, otherwise one per
-    /// distinct injury and regimen (fixed effects: animals with the same design share a prediction).
+    /// Individual animals: one scenario per distinct injury, regimen and body weight (its days those of all its animals),
+    /// each reading tied to its animal.
     /// </summary>
     /// <exception cref="InputException">No readings, or every reading censored.</exception>
-    public static FitData FromAnimals(string source, IReadOnlyList<AnimalRecord> animals, ModelDefinition model, bool perAnimal)
+    public static FitData FromAnimals(string source, IReadOnlyList<AnimalRecord> animals, ModelDefinition model)
     {
-        var scenarioKeys = new List<(string Injury, IReadOnlyList<Dose> Doses, int Animal, double? BodyWeight)>();
+        var scenarioKeys = new List<(string Injury, IReadOnlyList<Dose> Doses, double? BodyWeight)>();
         var times = new List<SortedSet<double>>();
         var scenarioOfAnimal = new int[animals.Count];
         for (var a = 0; a < animals.Count; a++)
         {
             var animal = animals[a];
-            var index = perAnimal ? -1 : scenarioKeys.FindIndex(k => k.Injury == animal.Injury && k.BodyWeight == animal.BodyWeight && k.Doses.SequenceEqual(animal.Doses));
+            var index = scenarioKeys.FindIndex(k => k.Injury == animal.Injury && k.BodyWeight == animal.BodyWeight && k.Doses.SequenceEqual(animal.Doses));
             if (index < 0)
             {
-                scenarioKeys.Add((animal.Injury, animal.Doses, perAnimal ? a : -1, animal.BodyWeight));
+                scenarioKeys.Add((animal.Injury, animal.Doses, animal.BodyWeight));
                 times.Add([]);
                 index = scenarioKeys.Count - 1;
             }
             scenarioOfAnimal[a] = index;
             foreach (var o in animal.Observations) times[index].Add(o.Time);
         }
-        var scenarios = scenarioKeys.Select((k, i) => new FitScenario(k.Injury, k.Doses, times[i].ToArray(), k.Animal, k.BodyWeight)).ToList();
+        var scenarios = scenarioKeys.Select((k, i) => new FitScenario(k.Injury, k.Doses, times[i].ToArray(), k.BodyWeight)).ToList();
         var readings = new List<FitReading>();
         for (var a = 0; a < animals.Count; a++)
         {
             var s = scenarios[scenarioOfAnimal[a]];
             foreach (var o in animals[a].Observations)
-                readings.Add(new FitReading(scenarioOfAnimal[a], Array.IndexOf(s.Times, o.Time), EndpointIndex(model, o.Endpoint), o.Value, o.Censoring));
+                readings.Add(new FitReading(scenarioOfAnimal[a], Array.IndexOf(s.Times, o.Time), EndpointIndex(model, o.Endpoint), o.Value, o.Censoring, a));
         }
         if (readings.Count == 0) throw new InputException(source, "the data have no readings (EVID 0 rows); there is nothing to fit");
         if (readings.All(r => r.Censoring != Censoring.Exact))
@@ -80,7 +79,7 @@ public sealed record FitData(
         {
             var g = design.Groups.FirstOrDefault(x => x.Name == group)
                 ?? throw new InputException(source, $"group '{group}' is not in the design; expected one of {string.Join(", ", design.Groups.Select(x => x.Name))}");
-            scenarios.Add(new FitScenario(g.Injury, g.Doses, rows.Where(r => r.Group == group).Select(r => r.Time).Distinct().Order().ToArray(), -1, bodyWeight));
+            scenarios.Add(new FitScenario(g.Injury, g.Doses, rows.Where(r => r.Group == group).Select(r => r.Time).Distinct().Order().ToArray(), bodyWeight));
             groups.Add((group, scenarios.Count - 1));
         }
         var means = rows.Select(r =>

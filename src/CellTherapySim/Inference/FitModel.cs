@@ -40,6 +40,8 @@ public sealed class FitModel
         foreach (var f in Free.Where(compiled.DoseScaleParameters.Contains))
             throw new InputException(source, $"'{model.Parameters[f].Name}' scales doses (a product route's scale uses it), so it cannot be fitted: a dose scale is fixed during a fit; set it with --set instead");
         _bodyWeight = model.ParameterIndex(Modeling.ModelFileReader.BodyWeightParameter);
+        var active = compiled.Sensitivities(Free).Active;
+        _entersEquations = Enumerable.Range(0, Free.Length).Select(active.Contains).ToArray();
 
         var random = settings.RandomEffects ?? [];
         RandomEffects = random.Select(name =>
@@ -84,6 +86,11 @@ public sealed class FitModel
     {
         if (_bodyWeight >= 0) parameters[_bodyWeight] = scenario.BodyWeight ?? BaseParameters[_bodyWeight];
     }
+
+    /// <summary>Whether the free parameter at position <paramref name="k"/> of <see cref="Free"/> enters the model's equations (not only its readouts).</summary>
+    public bool EntersEquations(int k) => _entersEquations[k];
+
+    private readonly bool[] _entersEquations;
 
     /// <summary>The compiled model.</summary>
     public CompiledModel Compiled { get; }

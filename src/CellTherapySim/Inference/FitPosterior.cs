@@ -8,37 +8,87 @@ namespace CellTherapySim.Inference;
 /// The log posterior of a <see cref="FitModel"/> on the unconstrained coordinates, with its gradient: priors, log
 /// Jacobians of the transforms, standard-normal ηs, and the data's likelihood (<see cref="ResidualLikelihood"/> for
 /// readings; Normal(f, SD/√N) for group means) whose gradient comes from forward sensitivities of the simulations.
-/// A simulation that fails makes the density −∞ (a rejected proposal), counted in <see cref="Failures"/>.
-/// One instance per chain (it owns a <see cref="SensitivitySimulator"/>).
+/// Simulations are shared as far as the ODE allows: one per design (injury, regimen, body weight) when no random effect
+/// enters the equations — random effects on readout parameters (P0, W0, ImaxP, …) then only re-evaluate each animal's
+/// readouts and their sensitivities on the shared states — and one per animal when one does (k_act, …), each with only
+/// the sensitivity columns its equations need (<see cref="SensitivitySimulator"/>); per-animal gradients are mapped to
+/// the typical values, ωs and ηs by the chain rule. A simulation that fails makes the density −∞ (a rejected proposal),
+/// counted in <see cref="Failures"/>. One instance per chain (it owns its simulators); allocates nothing per animal
+/// beyond the simulations' results.
 /// </summary>
 public sealed class FitPosterior : ILogDensity
 {
+    /// <summary>
+    /// Likelihood terms evaluated with one set of parameters: a design's scenario for the typical animal (fixed effects)
+    /// or an animal; <see cref="Simulate"/> when a new simulation is needed first, with the animal whose parameters it
+    /// uses (-1: typical).
+    /// </summary>
+    private sealed record Unit(int Scenario, int Animal, bool Simulate, int SimulatedAnimal, int[] Readings, int[] Means);
+
     private readonly FitModel _fit;
     private readonly SensitivitySimulator _simulator;
     private readonly Simulator _plain;
+    private readonly ReadoutSensitivity _readout;
     private readonly double[] _parameters;
     private readonly double[][] _initial;
-    private readonly int[][] _readingsOf;
-    private readonly int[][] _meansOf;
+    private readonly Unit[] _units;
     private readonly double[] _theta, _dThetaDu, _gradTheta;
     private readonly double[] _individual, _gradIndividual;
+    private readonly double[] _predicted, _dPredicted, _states;
+    private readonly int[] _stamp;
+    private int _unitStamp;
 
     /// <summary>Prepares the density of <paramref name="fit"/>.</summary>
     public FitPosterior(FitModel fit)
     {
         _fit = fit;
         var data = fit.Data;
-        _simulator = new SensitivitySimulator(fit.Compiled, fit.Free, fit.SolverOptions);
-        _plain = new Simulator(fit.Compiled, SolverKind.Stiff, fit.SolverOptions);
+        var model = fit.Compiled;
+        _simulator = new SensitivitySimulator(model, fit.Free, fit.SolverOptions);
+        _plain = new Simulator(model, SolverKind.Stiff, fit.SolverOptions);
+        _readout = new ReadoutSensitivity(model, fit.Free);
         _parameters = (double[])fit.BaseParameters.Clone();
-        _initial = data.Scenarios.Select(s => fit.Compiled.InitialState(s.Injury)).ToArray();
-        _readingsOf = Enumerable.Range(0, data.Scenarios.Count).Select(s => Enumerable.Range(0, data.Readings.Count).Where(r => data.Readings[r].Scenario == s).ToArray()).ToArray();
-        _meansOf = Enumerable.Range(0, data.Scenarios.Count).Select(s => Enumerable.Range(0, data.Means.Count).Where(m => data.Means[m].Scenario == s).ToArray()).ToArray();
+        _initial = data.Scenarios.Select(s => model.InitialState(s.Injury)).ToArray();
+        _units = Units(fit);
         _theta = new double[fit.PriorCount];
         _dThetaDu = new double[fit.PriorCount];
         _gradTheta = new double[fit.PriorCount];
         _individual = new double[fit.Free.Length];
         _gradIndividual = new double[fit.Free.Length];
+        var times = data.Scenarios.Max(s => s.Times.Length);
+        (_predicted, _dPredicted) = (new double[times * model.ReadoutCount], new double[times * model.ReadoutCount * fit.Free.Length]);
+        (_states, _stamp) = (new double[model.StateCount], new int[times]);
+    }
+
+    /// <summary>
+    /// The evaluation plan: per animal with its own simulation when a random effect enters the equations; otherwise per
+    /// design, its animals (random effects on readouts only) or the design itself (fixed effects) sharing its simulation.
+    /// </summary>
+    private static Unit[] Units(FitModel fit)
+    {
+        var data = fit.Data;
+        int[] Where(int count, Func<int, bool> keep) => Enumerable.Range(0, count).Where(keep).ToArray();
+        var readings = data.Readings.Count;
+        var units = new List<Unit>();
+        if (fit.RandomEffects.Length == 0)
+        {
+            for (var s = 0; s < data.Scenarios.Count; s++)
+                units.Add(new Unit(s, -1, true, -1, Where(readings, r => data.Readings[r].Scenario == s), Where(data.Means.Count, m => data.Means[m].Scenario == s)));
+            return units.ToArray();
+        }
+        var odeEffect = fit.RandomEffects.Any(k => fit.EntersEquations(k));
+        for (var s = 0; s < data.Scenarios.Count; s++)
+        {
+            var first = true;
+            for (var a = 0; a < data.AnimalNames.Count; a++)
+            {
+                var own = Where(readings, r => data.Readings[r].Animal == a && data.Readings[r].Scenario == s);
+                if (own.Length == 0) continue;   // not of this design (an animal without readings has only its ηs' prior)
+                units.Add(new Unit(s, a, odeEffect || first, odeEffect ? a : -1, own, []));
+                first = false;
+            }
+        }
+        return units.ToArray();
     }
 
     /// <summary>Number of evaluations at which a simulation failed (the density was −∞ there).</summary>
@@ -70,37 +120,42 @@ public sealed class FitPosterior : ILogDensity
             gradient[i] -= q[i];
         }
 
-        for (var k = 0; k < fit.Free.Length; k++) _parameters[fit.Free[k]] = _theta[k];
-        var animals = fit.Data.AnimalNames.Count;
-        for (var s = 0; s < fit.Data.Scenarios.Count; s++)
+        SensitivityTrajectory? trajectory = null;
+        foreach (var unit in _units)
         {
-            var scenario = PrepareScenario(q, s, animals);
-            SensitivityTrajectory trajectory;
-            try
+            if (unit.Simulate)
             {
-                trajectory = _simulator.Simulate(_parameters, _initial[s], scenario.Doses, scenario.Times);
+                var scenario = Prepare(q, unit.Scenario, unit.SimulatedAnimal);
+                try
+                {
+                    trajectory = _simulator.Simulate(_parameters, _initial[unit.Scenario], scenario.Doses, scenario.Times);
+                }
+                catch (SimulationException)
+                {
+                    Failures++;
+                    return double.NegativeInfinity;
+                }
             }
-            catch (SimulationException)
-            {
-                Failures++;
-                return double.NegativeInfinity;
-            }
+            Individualize(q, unit.Animal);
+            _unitStamp++;
             Array.Clear(_gradIndividual);
-            foreach (var r in _readingsOf[s])
+            foreach (var r in unit.Readings)
             {
                 var reading = fit.Data.Readings[r];
-                lp += ReadingLikelihood(reading, trajectory.Trajectory, out var dF, out var dSigma, out var sigmaIndex, out var readout);
+                var offset = Predict(trajectory!, reading.Time, reading.Endpoint, out var f);
+                lp += ReadingLikelihood(reading, f, out var dF, out var dSigma, out var sigmaIndex);
                 _gradTheta[sigmaIndex] += dSigma;
-                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * trajectory.ReadoutSensitivity(reading.Time, readout, k);
+                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * _dPredicted[offset + k];
             }
-            foreach (var m in _meansOf[s])
+            foreach (var m in unit.Means)
             {
                 var mean = fit.Data.Means[m];
-                lp += MeanLikelihood(mean, trajectory.Trajectory, out var dF, out var dSigma, out var sigmaIndex, out var readout);
+                var offset = Predict(trajectory!, mean.Time, mean.Endpoint, out var f);
+                lp += MeanLikelihood(mean, f, out var dF, out var dSigma, out var sigmaIndex);
                 _gradTheta[sigmaIndex] += dSigma;
-                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * trajectory.ReadoutSensitivity(mean.Time, readout, k);
+                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * _dPredicted[offset + k];
             }
-            ChainIndividual(q, gradient, scenario.Animal, animals);
+            ChainIndividual(q, gradient, unit.Animal);
         }
         if (!double.IsFinite(lp)) return double.NegativeInfinity;
         for (var i = 0; i < fit.PriorCount; i++) gradient[i] += _gradTheta[i] * _dThetaDu[i];
@@ -112,63 +167,101 @@ public sealed class FitPosterior : ILogDensity
 
     /// <summary>
     /// The log-likelihood of each reading and group mean (data order; <see cref="ObservationCount"/> of them) at the
-    /// unconstrained point <paramref name="q"/>, for PSIS-LOO; NaN for all when a simulation fails. No gradient: a plain
-    /// simulation per scenario.
+    /// unconstrained point <paramref name="q"/>, for PSIS-LOO; NaN for all when a simulation fails. No gradient: plain
+    /// simulations, shared as in <see cref="Evaluate"/>.
     /// </summary>
     public void LogLikelihoods(ReadOnlySpan<double> q, Span<double> into)
     {
         var fit = _fit;
         for (var i = 0; i < fit.PriorCount; i++) _theta[i] = fit.Transforms[i].ToConstrained(q[i], out _, out _, out _);
-        var animals = fit.Data.AnimalNames.Count;
         var readings = fit.Data.Readings.Count;
-        for (var s = 0; s < fit.Data.Scenarios.Count; s++)
+        Trajectory? trajectory = null;
+        foreach (var unit in _units)
         {
-            var scenario = PrepareScenario(q, s, animals);
-            Trajectory trajectory;
-            try
+            if (unit.Simulate)
             {
-                trajectory = _plain.Simulate(_parameters, _initial[s], scenario.Doses, scenario.Times);
+                var scenario = Prepare(q, unit.Scenario, unit.SimulatedAnimal);
+                try
+                {
+                    trajectory = _plain.Simulate(_parameters, _initial[unit.Scenario], scenario.Doses, scenario.Times);
+                }
+                catch (SimulationException)
+                {
+                    into.Fill(double.NaN);
+                    return;
+                }
             }
-            catch (SimulationException)
+            Individualize(q, unit.Animal);
+            foreach (var r in unit.Readings)
             {
-                into.Fill(double.NaN);
-                return;
+                var reading = fit.Data.Readings[r];
+                into[r] = ReadingLikelihood(reading, Predict(trajectory!, reading.Time, reading.Endpoint), out _, out _, out _);
             }
-            foreach (var r in _readingsOf[s]) into[r] = ReadingLikelihood(fit.Data.Readings[r], trajectory, out _, out _, out _, out _);
-            foreach (var m in _meansOf[s]) into[readings + m] = MeanLikelihood(fit.Data.Means[m], trajectory, out _, out _, out _, out _);
+            foreach (var m in unit.Means)
+            {
+                var mean = fit.Data.Means[m];
+                into[readings + m] = MeanLikelihood(mean, Predict(trajectory!, mean.Time, mean.Endpoint), out _, out _, out _);
+            }
         }
     }
 
-    /// <summary>Sets <see cref="_parameters"/> for scenario <paramref name="s"/>: its animal's individual values (or the typical ones) and body weight.</summary>
-    private FitScenario PrepareScenario(ReadOnlySpan<double> q, int s, int animals)
+    /// <summary>Sets <see cref="_parameters"/> for a simulation of scenario <paramref name="s"/>: the animal's individual values (or the typical ones) and the body weight.</summary>
+    private FitScenario Prepare(ReadOnlySpan<double> q, int s, int animal)
     {
         var scenario = _fit.Data.Scenarios[s];
-        Individualize(q, scenario.Animal, animals);
+        Individualize(q, animal);
         _fit.SetBodyWeight(_parameters, scenario);
         return scenario;
     }
 
-    /// <summary>One reading's log-likelihood at the trajectory, with ∂/∂f, ∂/∂σ, σ's coordinate and the endpoint's readout.</summary>
-    private double ReadingLikelihood(FitReading reading, Trajectory trajectory, out double dF, out double dSigma, out int sigmaIndex, out int readout)
+    /// <summary>
+    /// The prediction of <paramref name="endpoint"/> at day index <paramref name="time"/> for the current parameters, from
+    /// the simulated states; returns where its sensitivities start in <see cref="_dPredicted"/> (computed once per time and unit).
+    /// </summary>
+    private int Predict(SensitivityTrajectory trajectory, int time, int endpoint, out double f)
     {
-        var endpoint = _fit.Compiled.Definition.Endpoints[reading.Endpoint];
-        (sigmaIndex, readout) = (_fit.ResidualCoordinate(reading.Endpoint), endpoint.Readout);
-        return ResidualLikelihood.LogLikelihood(endpoint.ErrorModel, reading.Value, reading.Censoring,
-            trajectory.Readout(reading.Time, readout), _theta[sigmaIndex], out dF, out dSigma);
+        var model = _fit.Compiled;
+        int n = model.StateCount, nr = model.ReadoutCount, nf = _fit.Free.Length;
+        if (_stamp[time] != _unitStamp)
+        {
+            _readout.Evaluate(trajectory.Trajectory.Times[time], trajectory.Trajectory.States.AsSpan(time * n, n),
+                trajectory.StateSensitivities.AsSpan(time * n * nf, n * nf), _parameters, _predicted.AsSpan(time * nr, nr), _dPredicted.AsSpan(time * nr * nf, nr * nf));
+            _stamp[time] = _unitStamp;
+        }
+        var readout = model.Definition.Endpoints[endpoint].Readout;
+        f = _predicted[time * nr + readout];
+        return (time * nr + readout) * nf;
     }
 
-    /// <summary>One group mean's log-likelihood at the trajectory, with ∂/∂f, ∂/∂σ, σ's coordinate and the endpoint's readout.</summary>
-    private double MeanLikelihood(FitGroupMean mean, Trajectory trajectory, out double dF, out double dSigma, out int sigmaIndex, out int readout)
+    /// <summary>The prediction of <paramref name="endpoint"/> at day index <paramref name="time"/> for the current parameters, from the simulated states.</summary>
+    private double Predict(Trajectory trajectory, int time, int endpoint)
     {
-        var endpoint = _fit.Compiled.Definition.Endpoints[mean.Endpoint];
-        (sigmaIndex, readout) = (_fit.ResidualCoordinate(mean.Endpoint), endpoint.Readout);
-        return GroupMeanLikelihood(endpoint, mean, trajectory.Readout(mean.Time, readout), _theta[sigmaIndex], out dF, out dSigma);
+        var model = _fit.Compiled;
+        trajectory.States.AsSpan(time * model.StateCount, model.StateCount).CopyTo(_states);
+        model.Readouts(trajectory.Times[time], _states, _parameters, _predicted);
+        return _predicted[model.Definition.Endpoints[endpoint].Readout];
+    }
+
+    /// <summary>One reading's log-likelihood at the prediction f, with ∂/∂f, ∂/∂σ and σ's coordinate.</summary>
+    private double ReadingLikelihood(FitReading reading, double f, out double dF, out double dSigma, out int sigmaIndex)
+    {
+        sigmaIndex = _fit.ResidualCoordinate(reading.Endpoint);
+        return ResidualLikelihood.LogLikelihood(_fit.Compiled.Definition.Endpoints[reading.Endpoint].ErrorModel, reading.Value, reading.Censoring,
+            f, _theta[sigmaIndex], out dF, out dSigma);
+    }
+
+    /// <summary>One group mean's log-likelihood at the prediction f, with ∂/∂f, ∂/∂σ and σ's coordinate.</summary>
+    private double MeanLikelihood(FitGroupMean mean, double f, out double dF, out double dSigma, out int sigmaIndex)
+    {
+        sigmaIndex = _fit.ResidualCoordinate(mean.Endpoint);
+        return GroupMeanLikelihood(_fit.Compiled.Definition.Endpoints[mean.Endpoint], mean, f, _theta[sigmaIndex], out dF, out dSigma);
     }
 
     /// <summary>Sets the free parameters of <see cref="_parameters"/> for an animal (its random effects) or the typical animal.</summary>
-    private void Individualize(ReadOnlySpan<double> q, int animal, int animals)
+    private void Individualize(ReadOnlySpan<double> q, int animal)
     {
         var fit = _fit;
+        var animals = fit.Data.AnimalNames.Count;
         for (var k = 0; k < fit.Free.Length; k++) _individual[k] = _theta[k];
         if (animal >= 0)
         {
@@ -182,9 +275,10 @@ public sealed class FitPosterior : ILogDensity
     }
 
     /// <summary>Adds ∂/∂(typical value, ω, η) of the individual parameters' gradient.</summary>
-    private void ChainIndividual(ReadOnlySpan<double> q, Span<double> gradient, int animal, int animals)
+    private void ChainIndividual(ReadOnlySpan<double> q, Span<double> gradient, int animal)
     {
         var fit = _fit;
+        var animals = fit.Data.AnimalNames.Count;
         for (var k = 0; k < fit.Free.Length; k++) _gradTheta[k] += _gradIndividual[k];
         if (animal < 0) return;
         for (var j = 0; j < fit.RandomEffects.Length; j++)

@@ -34,7 +34,8 @@ public sealed class SensitivitySimulator
     private readonly double[]? _toleranceScales;
     private readonly double[] _typicalValues;
     private readonly bool[] _integrate;
-    private readonly double[] _x, _probe, _readouts, _dReadoutdState, _dReadoutdParameter;
+    private readonly double[] _x, _probe;
+    private readonly ReadoutSensitivity _readoutSensitivity;
     private readonly Dictionary<(ulong Zero, ulong Dosed, ulong Integrate), Reduction> _reductions = [];
     private double[] _output = [];
 
@@ -64,10 +65,11 @@ public sealed class SensitivitySimulator
         _toleranceScales = _options.AbsoluteToleranceScales ?? Simulator.ToleranceScales(model);
         var defaults = model.DefaultParameters();
         _typicalValues = _free.Select(k => defaults[k]).ToArray();
-        int n = model.StateCount, nr = model.ReadoutCount;
+        var n = model.StateCount;
         _all = Enumerable.Range(0, n).ToArray();
         _integrate = new bool[_free.Length];
-        (_x, _probe, _readouts, _dReadoutdState, _dReadoutdParameter) = (new double[n], new double[n], new double[nr], new double[nr * n], new double[nr * model.ParameterCount]);
+        (_x, _probe) = (new double[n], new double[n]);
+        _readoutSensitivity = new ReadoutSensitivity(model, _free);
     }
 
     /// <summary>The model simulated.</summary>
@@ -92,7 +94,7 @@ public sealed class SensitivitySimulator
     /// <exception cref="SimulationException">The solver failed; the message names the time, states and likely cause.</exception>
     public SensitivityTrajectory Simulate(double[] parameters, SensitivityState start, IReadOnlyList<Dose> doses, double[] times)
     {
-        int n = Model.StateCount, nr = Model.ReadoutCount, np = Model.ParameterCount, nf = _free.Length, count = times.Length;
+        int n = Model.StateCount, nr = Model.ReadoutCount, nf = _free.Length, count = times.Length;
         Check(parameters, start, doses, times);
         var reduction = Reduce(start, doses);
         var (equations, z) = (reduction.Equations, reduction.Z);
@@ -122,17 +124,8 @@ public sealed class SensitivitySimulator
                 for (var c = 0; c < m; c++) dStates[(time * n + states[a]) * nf + active[c]] = output[row + k + a * m + c];
             }
             Array.Copy(_x, 0, trajectoryStates, time * n, n);
-
-            Model.Readouts(times[time], _x, parameters, _readouts);
-            Array.Copy(_readouts, 0, readouts, time * nr, nr);
-            Model.ReadoutGradients(times[time], _x, parameters, _dReadoutdState, _dReadoutdParameter);
-            for (var r = 0; r < nr; r++)
-                for (var f = 0; f < nf; f++)
-                {
-                    var sum = _dReadoutdParameter[r * np + _free[f]];
-                    for (var i = 0; i < n; i++) sum += _dReadoutdState[r * n + i] * dStates[(time * n + i) * nf + f];
-                    dReadouts[(time * nr + r) * nf + f] = sum;
-                }
+            _readoutSensitivity.Evaluate(times[time], _x, dStates.AsSpan(time * n * nf, n * nf), parameters,
+                readouts.AsSpan(time * nr, nr), dReadouts.AsSpan(time * nr * nf, nr * nf));
         }
         var trajectory = new Trajectory((double[])times.Clone(), trajectoryStates, readouts, n, nr, statistics);
         return new SensitivityTrajectory(trajectory, FreeParameters, dStates, dReadouts);

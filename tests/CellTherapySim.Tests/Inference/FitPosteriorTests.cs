@@ -66,7 +66,7 @@ public class FitPosteriorTests
             return new AnimalRecord(id, group, "cci", doses, observations, weight);
         }
         AnimalRecord[] animals = [Animal(1, "EV", ev, null), Animal(2, "NAC", nac, 0.2), Animal(3, "NAC", nac, 0.35)];
-        var data = FitData.FromAnimals("products", animals, Model, perAnimal: false);
+        var data = FitData.FromAnimals("products", animals, Model);
         Assert.Equal(3, data.Scenarios.Count); // the two NAC animals differ in body weight
         AssertGradient(new FitModel(Compiled, data, new FitSettings(["k_act", "rho_S", "k_Z", "C50"], SolverOptions: Tight)), 4);
     }
@@ -74,7 +74,7 @@ public class FitPosteriorTests
     [Fact]
     public void FixedEffectsGradientMatchesFiniteDifferences()
     {
-        var data = FitData.FromAnimals("obs", Animals(), Model, perAnimal: false);
+        var data = FitData.FromAnimals("obs", Animals(), Model);
         Assert.Equal(3, data.Scenarios.Count);
         AssertGradient(new FitModel(Compiled, data, new FitSettings(SolverOptions: Tight)), 1);
     }
@@ -83,11 +83,64 @@ public class FitPosteriorTests
     public void RandomEffectsGradientMatchesFiniteDifferences()
     {
         var animals = Animals().Where(a => a.Id % 5 == 1).ToList();   // 6 animals, 2 per group
-        var data = FitData.FromAnimals("obs", animals, Model, perAnimal: true);
+        var data = FitData.FromAnimals("obs", animals, Model);
         var fit = new FitModel(Compiled, data, new FitSettings(["k_act", "k_Z", "ImaxP", "C50"], ["k_act", "ImaxP"], Tight));
         Assert.Equal(4 + 2 + 2 + 2 * 6, fit.Dimension);
         Assert.Contains("eta_ImaxP.21", fit.Names);
         AssertGradient(fit, 2);
+    }
+
+    [Fact]
+    public void ReadoutOnlyRandomEffectsShareTheDesignsSimulationsWithTheRightGradient()
+    {
+        // ImaxP and C50 enter the readouts only: the animals of a design share its sensitivity simulation and only
+        // their readouts (and readout sensitivities) are evaluated at their own values.
+        var animals = Animals().Where(a => a.Id % 5 == 1).ToList();
+        var fit = new FitModel(Compiled, FitData.FromAnimals("obs", animals, Model), new FitSettings(["k_act", "k_Z", "ImaxP", "C50"], ["ImaxP", "C50"], Tight));
+        Assert.False(fit.EntersEquations(2) || fit.EntersEquations(3));
+        Assert.True(fit.EntersEquations(0));
+        AssertGradient(fit, 5);
+    }
+
+    [Theory]
+    [InlineData("ImaxP,C50")]    // shared simulations per design
+    [InlineData("k_act,ImaxP")]  // one simulation per animal
+    public void LogDensityIsThePriorsPlusEachAnimalsReadingsSimulatedDirectly(string randomEffects)
+    {
+        // An independent evaluation: each animal simulated on its own with its individual values (IndividualValue) by
+        // the plain simulator, its readings' log-likelihoods summed, plus the priors, log Jacobians and η terms.
+        var animals = Animals().Where(a => a.Id % 5 == 2).ToList();
+        var fit = new FitModel(Compiled, FitData.FromAnimals("obs", animals, Model), new FitSettings(["k_act", "k_Z", "ImaxP", "C50"], randomEffects.Split(','), Tight));
+        var density = new FitPosterior(fit);
+        var q = fit.InitialPoint(new Random(11), 0.7);
+        var draw = fit.Constrain(q);
+        var simulator = new Simulator(Compiled, SolverKind.Stiff, Tight);
+        var expected = 0.0;
+        for (var i = 0; i < fit.PriorCount; i++)
+        {
+            fit.Transforms[i].ToConstrained(q[i], out var logJ, out _, out _);
+            expected += fit.Priors[i].LogDensity(draw[i], out _) + logJ;
+        }
+        for (var i = fit.EtaOffset; i < fit.Dimension; i++) expected -= 0.5 * q[i] * q[i];
+        var pointwise = new double[density.ObservationCount];
+        density.LogLikelihoods(q, pointwise);
+        var reading = 0;
+        for (var a = 0; a < animals.Count; a++)
+        {
+            var parameters = Compiled.DefaultParameters();
+            for (var k = 0; k < fit.Free.Length; k++) parameters[fit.Free[k]] = fit.IndividualValue(draw, k, a);
+            var times = animals[a].Observations.Select(o => o.Time).Distinct().Order().ToArray();
+            var trajectory = simulator.Simulate(parameters, Compiled.InitialState(animals[a].Injury), animals[a].Doses, times);
+            foreach (var o in animals[a].Observations)
+            {
+                var e = Model.Endpoints.First(x => x.Name == o.Endpoint);
+                var f = trajectory.Readout(Array.IndexOf(times, o.Time), e.Readout);
+                var ll = ResidualLikelihood.LogLikelihood(e.ErrorModel, o.Value, o.Censoring, f, draw[fit.ResidualCoordinate(Model.Endpoints.ToList().IndexOf(e))], out _, out _);
+                Assert.Equal(ll, pointwise[reading++], 1e-7);
+                expected += ll;
+            }
+        }
+        Assert.Equal(expected, density.Evaluate(q, new double[fit.Dimension]), 1e-6);
     }
 
     [Fact]
@@ -105,18 +158,18 @@ public class FitPosteriorTests
     [Fact]
     public void BadFitSpecificationsAreInputErrors()
     {
-        var data = FitData.FromAnimals("obs", Animals(), Model, perAnimal: false);
+        var data = FitData.FromAnimals("obs", Animals(), Model);
         Assert.Contains("'k_nope' is not a parameter", Assert.Throws<InputException>(() => new FitModel(Compiled, data, new FitSettings(["k_act", "k_nope"]))).Message);
         Assert.Contains("must be a free parameter", Assert.Throws<InputException>(() => new FitModel(Compiled, data, new FitSettings(["k_act"], ["k_Z"]))).Message);
 
         var censored = Animals().Select(a => a with { Observations = a.Observations.Select(o => o with { Censoring = Censoring.Right, Value = 15 }).Where(o => o.Endpoint == "PMWT").ToList() }).ToList();
-        Assert.Contains("censored", Assert.Throws<InputException>(() => FitData.FromAnimals("obs", censored, Model, false)).Message);
+        Assert.Contains("censored", Assert.Throws<InputException>(() => FitData.FromAnimals("obs", censored, Model)).Message);
     }
 
     [Fact]
     public void AFailedSimulationIsAZeroDensityNotAnError()
     {
-        var data = FitData.FromAnimals("obs", Animals(), Model, perAnimal: false);
+        var data = FitData.FromAnimals("obs", Animals(), Model);
         // With k_Td fixed at −1000 the dosed group blows up after day 7 at any value of the free parameters.
         var parameters = Compiled.DefaultParameters();
         parameters[Model.ParameterIndex("k_Td")] = -1000;

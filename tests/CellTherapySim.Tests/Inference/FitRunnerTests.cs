@@ -31,7 +31,7 @@ public class FitRunnerTests
         truth[Model.ParameterIndex("k_act")] = 1.3;
         truth[Model.ParameterIndex("C50")] = 0.6;
         truth[Model.ParameterIndex("sig_L")] = 2.4;
-        var data = FitData.FromAnimals("simulated", SimulatedStudy(truth, 17), Model, perAnimal: false);
+        var data = FitData.FromAnimals("simulated", SimulatedStudy(truth, 17), Model);
         var fit = new FitModel(Compiled, data, new FitSettings(Parameters: truth));
         var folder = InputTestSupport.CreateTempDirectory();
         // v2's default set includes rho_S, only weakly informed by this design (Cramér–Rao SD of log rho_S 0.43, MODEL.md);
@@ -56,7 +56,7 @@ public class FitRunnerTests
         // The acceptance run: models/data/cci-iv-day7/observations.csv, the default free set plus the two
         // residual SDs, fixed effects, 4 chains × (1000 warm-up + 1000 draws), the CLI's defaults (dense metric, seed 1).
         var animals = ObservationCsvReader.Read(Path.Combine(InputTestSupport.RepositoryRoot(), "models", "data", "cci-iv-day7", "observations.csv"), Model);
-        var fit = new FitModel(Compiled, FitData.FromAnimals("observations.csv", animals, Model, perAnimal: false), new FitSettings());
+        var fit = new FitModel(Compiled, FitData.FromAnimals("observations.csv", animals, Model), new FitSettings());
         var folder = InputTestSupport.CreateTempDirectory();
         var chains = FitRunner.Run(fit, new FitRunSettings(DenseMetric: true), FitFiles.ChainWriters(folder, "observations.csv"));
         Assert.All(chains, c => Assert.Equal(0, c.Divergences));
@@ -66,7 +66,7 @@ public class FitRunnerTests
 
     private static FitModel SmallFit()
     {
-        var data = FitData.FromAnimals("simulated", SimulatedStudy(Compiled.DefaultParameters(), 3), Model, perAnimal: false);
+        var data = FitData.FromAnimals("simulated", SimulatedStudy(Compiled.DefaultParameters(), 3), Model);
         return new FitModel(Compiled, data, new FitSettings(["k_act", "C50"]));
     }
 

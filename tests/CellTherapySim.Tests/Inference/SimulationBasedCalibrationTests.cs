@@ -64,7 +64,7 @@ public class SimulationBasedCalibrationTests
             (parameters[0], parameters[1]) = (truth[0], truth[1]);
             var trajectory = new CellTherapySim.Simulation.Simulator(compiled).Simulate(parameters, compiled.InitialState("start"), [], times);
             var readings = times.Select((t, i) => new Observation(t, "signal", trajectory.Readout(i, 0) + Normal.Sample(random, 0, truth[2]), Censoring.Exact)).ToList();
-            var data = FitData.FromAnimals("sbc", [new AnimalRecord(1, "G", "start", [], readings)], model, perAnimal: false);
+            var data = FitData.FromAnimals("sbc", [new AnimalRecord(1, "G", "start", [], readings)], model);
             var fit = new FitModel(compiled, data, new FitSettings(free));
 
             var draws = new List<double[]>();
