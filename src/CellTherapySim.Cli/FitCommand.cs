@@ -71,6 +71,7 @@ internal static class FitCommand
             if (file.Format == StudyDataFormat.Observations)
             {
                 if (derived is not null) throw new InputException("--design", "applies to summary data only; individual animals carry their own design");
+                if (randomNames.Count > 0) RequireReadings(file.Animals, dataPath);
                 fitData = FitData.FromAnimals(dataPath, file.Animals, definition);
             }
             else
@@ -93,6 +94,8 @@ internal static class FitCommand
     private static int Run(IAnsiConsole console, FitModel fit, FitRunSettings settings, string folder, string dataPath, string dataText)
     {
         var model = fit.Compiled.Definition;
+        if (fit.FreedForRandomEffects.Count > 0)
+            console.MarkupLineInterpolated($"{(fit.FreedForRandomEffects.Count == 1 ? "A random effect on" : "Random effects on")} {string.Join(", ", fit.FreedForRandomEffects)} {(fit.FreedForRandomEffects.Count == 1 ? "needs it" : "need them")} free: added to the free parameters, with {(fit.FreedForRandomEffects.Count == 1 ? "its prior" : "their priors")} from the model file.");
         console.MarkupLineInterpolated($"[bold]Fitting {model.Name}[/] to {dataPath}: {fit.Free.Length} free parameters ({string.Join(", ", fit.Free.Select(i => model.Parameters[i].Name))}), {fit.Data.Endpoints.Count} residual SDs{(fit.RandomEffects.Length > 0 ? $", random effects on {string.Join(", ", fit.RandomEffects.Select(r => model.Parameters[fit.Free[r]].Name))} for {fit.Data.AnimalNames.Count} animals" : "")}; {settings.Chains} chains × ({settings.Warmup} warm-up + {settings.Draws} draws), seed {settings.Seed}.");
 
         using var cancellation = new CancellationTokenSource();
@@ -183,6 +186,19 @@ internal static class FitCommand
         var gradients = chains.Sum(c => c.Gradients);
         if (failures > 0)
             console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"The model failed to integrate at {failures} of {gradients:N0} evaluations ({100.0 * failures / gradients:F3}%); each counted as a rejected proposal.");
+    }
+
+    /// <summary>
+    /// With random effects every animal needs a reading: an animal with dose rows only would have ηs that no data
+    /// inform (their posterior is the prior, and the sampler wanders in them).
+    /// </summary>
+    private static void RequireReadings(IReadOnlyList<AnimalRecord> animals, string dataPath)
+    {
+        var empty = animals.Where(a => a.Observations.Count == 0).Select(a => a.Id.ToString(CultureInfo.InvariantCulture)).ToList();
+        if (empty.Count == 0) return;
+        var which = empty.Count == 1 ? $"animal {empty[0]} has" : $"animals {string.Join(", ", empty)} have";
+        throw new InputException(FitModel.RandomEffectsOption,
+            $"{which} no readings in '{dataPath}' (dose rows only): {(empty.Count == 1 ? "its" : "their")} random effects would be informed by no data; remove {(empty.Count == 1 ? "it" : "them")} from the data or fit without --random-effects");
     }
 
     private static string Num(double value) => value.ToString("G4", CultureInfo.InvariantCulture);

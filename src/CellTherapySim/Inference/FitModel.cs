@@ -21,7 +21,15 @@ public sealed class FitModel
     public static readonly Prior OmegaPrior = new(PriorFamily.HalfNormal, new Dictionary<string, double> { ["sd"] = 0.5 });
 
     /// <summary>Builds the coordinates for <paramref name="data"/>; <paramref name="source"/> names the option in messages.</summary>
-    /// <exception cref="InputException">A free or random-effect parameter not in the model, or a random effect that is not free.</exception>
+    /// <remarks>
+    /// A random-effect parameter that is not in the free set is added to it (after the free parameters, in the order
+    /// the random effects name them; <see cref="FreedForRandomEffects"/>): its typical value must be estimated.
+    /// </remarks>
+    /// <exception cref="InputException">
+    /// A free or random-effect parameter not in the model or listed twice; a dose-scale parameter; a random effect on a
+    /// parameter whose prior allows neither a log-normal nor a logit-normal variation (a normal prior, a uniform one other
+    /// than on (0, 1)); random effects with summary data or fewer than two animals.
+    /// </exception>
     public FitModel(CompiledModel compiled, FitData data, FitSettings settings, string source = "--free")
     {
         Compiled = compiled;
@@ -31,26 +39,46 @@ public sealed class FitModel
         var model = compiled.Definition;
         var freeNames = settings.Free ?? model.Parameters.Where(p => p.Fitted).Select(p => p.Name).ToList();
         if (freeNames.Count == 0) throw new InputException(source, $"no free parameters: model '{model.Name}' marks none as fitted; name them with --free");
-        Free = freeNames.Select(name =>
+        var free = freeNames.Select(name =>
         {
             var index = model.ParameterIndex(name);
             return index >= 0 ? index : throw new InputException(source, $"'{name}' is not a parameter of model '{model.Name}'; expected one of {string.Join(", ", model.Parameters.Select(p => p.Name))}");
-        }).ToArray();
-        if (Free.Distinct().Count() != Free.Length) throw new InputException(source, "a free parameter is listed twice");
-        foreach (var f in Free.Where(compiled.DoseScaleParameters.Contains))
+        }).ToList();
+        if (free.GroupBy(f => f).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InputException(source, $"'{model.Parameters[twice.Key].Name}' is listed twice");
+        foreach (var f in free.Where(compiled.DoseScaleParameters.Contains))
             throw new InputException(source, $"'{model.Parameters[f].Name}' scales doses (a product route's scale uses it), so it cannot be fitted: a dose scale is fixed during a fit; set it with --set instead");
         _bodyWeight = model.ParameterIndex(Modeling.ModelFileReader.BodyWeightParameter);
+
+        // Random effects: each a parameter of the model, once, able to vary on the log or logit scale; one that is not
+        // free is freed (its typical value is estimated with it).
+        var randomIndices = new List<int>();
+        var freed = new List<string>();
+        foreach (var name in settings.RandomEffects ?? [])
+        {
+            var index = model.ParameterIndex(name);
+            if (index < 0)
+                throw new InputException(RandomEffectsOption, $"'{name}' is not a parameter of model '{model.Name}'; expected one of {string.Join(", ", RandomEffectCandidates(compiled))}");
+            if (randomIndices.Contains(index)) throw new InputException(RandomEffectsOption, $"'{name}' is listed twice");
+            if (compiled.DoseScaleParameters.Contains(index))
+                throw new InputException(RandomEffectsOption, $"'{name}' scales doses (a product route's scale uses it), so it cannot vary between animals in a fit: a dose scale is fixed during a fit (per animal, the data's WT column gives the body weight)");
+            if (ScaleProblem(model.Parameters[index]) is { } problem) throw new InputException(RandomEffectsOption, problem);
+            randomIndices.Add(index);
+            if (!free.Contains(index))
+            {
+                free.Add(index);
+                freed.Add(name);
+            }
+        }
+        Free = free.ToArray();
         var active = compiled.Sensitivities(Free).Active;
         _entersEquations = Enumerable.Range(0, Free.Length).Select(active.Contains).ToArray();
-
-        var random = settings.RandomEffects ?? [];
-        RandomEffects = random.Select(name =>
-        {
-            var index = Array.IndexOf(Free, model.ParameterIndex(name));
-            return index >= 0 ? index : throw new InputException("--random-effects", $"'{name}' must be a free parameter to vary between animals (free: {string.Join(", ", freeNames)})");
-        }).ToArray();
+        FreedForRandomEffects = freed;
+        RandomEffects = randomIndices.Select(index => free.IndexOf(index)).ToArray();
         if (RandomEffects.Length > 0 && data.AnimalNames.Count == 0)
-            throw new InputException("--random-effects", "random effects need individual animals; a summary file has group means only");
+            throw new InputException(RandomEffectsOption, "random effects need individual animals; a summary file has group means only");
+        if (RandomEffects.Length > 0 && data.AnimalNames.Count < 2)
+            throw new InputException(RandomEffectsOption, $"random effects need at least 2 animals; the data have {data.AnimalNames.Count}");
 
         var priors = new List<PriorDensity>();
         var names = new List<string>();
@@ -109,6 +137,42 @@ public sealed class FitModel
 
     /// <summary>Positions in <see cref="Free"/> of the parameters with random effects.</summary>
     public int[] RandomEffects { get; }
+
+    /// <summary>
+    /// Names of the parameters added to the free set because they have random effects (they were not among the free
+    /// parameters asked for), in the order of the random effects; empty when every random effect was free already.
+    /// </summary>
+    public IReadOnlyList<string> FreedForRandomEffects { get; }
+
+    /// <summary>The option that names the random effects, in messages.</summary>
+    public const string RandomEffectsOption = "--random-effects";
+
+    /// <summary>
+    /// Why <paramref name="parameter"/> cannot have a random effect on the log or logit scale (the scales of
+    /// <see cref="VariabilityScale"/>), or null when it can: its prior's support must be (0, ∞) (log-normal: lognormal,
+    /// halfnormal) or (0, 1) (logit-normal: beta, uniform(0, 1)).
+    /// </summary>
+    public static string? ScaleProblem(ParameterDefinition parameter)
+    {
+        var prior = parameter.Prior;
+        var (lower, upper) = new PriorDensity(prior).Support;
+        if (lower == 0 && (double.IsPositiveInfinity(upper) || upper == 1)) return null;
+        var interval = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"({lower:G6}, {upper:G6})");
+        var advice = "give it a log-normal prior in the model file (a beta prior for a fraction in (0, 1)) or leave it out of --random-effects";
+        return prior.Family == PriorFamily.Uniform
+            ? $"'{parameter.Name}' has a {PriorText(prior)} prior: a log-normal random effect would leave its bounds (a logit-normal scale on {interval} would be needed, which --random-effects does not offer); {advice}"
+            : $"'{parameter.Name}' has a {PriorText(prior)} prior, on all real numbers: a log-normal random effect needs a positive parameter and a logit-normal one a parameter in (0, 1) (an additive normal random effect would be needed, which --random-effects does not offer); {advice}";
+    }
+
+    /// <summary>A prior as "uniform(2, 5)" or "normal(0, 1)": the family and its arguments in order.</summary>
+    private static string PriorText(Prior prior) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{prior.Family.ToString().ToLowerInvariant()}({string.Join(", ", Prior.ArgumentNames(prior.Family).Select(n => prior.Arguments[n].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)))})");
+
+    /// <summary>The parameters of the model that can have a random effect in a fit: not a dose scale, a prior on (0, ∞) or (0, 1).</summary>
+    private static IEnumerable<string> RandomEffectCandidates(CompiledModel compiled) =>
+        compiled.Definition.Parameters
+            .Where((p, i) => !compiled.DoseScaleParameters.Contains(i) && ScaleProblem(p) is null)
+            .Select(p => p.Name);
 
     /// <summary>The scale of each random effect: logit for a parameter bounded in (0, 1), log otherwise.</summary>
     public VariabilityScale[] Scales { get; }

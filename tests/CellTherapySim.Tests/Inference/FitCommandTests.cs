@@ -7,10 +7,14 @@ public class FitCommandTests
 {
     private static readonly string Observations = Path.Combine(RepositoryRoot(), "models", "data", "cci-iv-day7", "observations.csv");
     private static readonly string Summary = Path.Combine(RepositoryRoot(), "models", "data", "cci-iv-day7", "summary.csv");
+    private static readonly string DefaultModelFile = Path.Combine(RepositoryRoot(), "models", "msc-neuropathic-pain.yaml");
 
     [Theory]
     [InlineData("--free k_act,k_nope", "'k_nope' is not a parameter")]
-    [InlineData("--free k_act --random-effects k_Z", "must be a free parameter")]
+    [InlineData("--random-effects k_nope", "--random-effects: 'k_nope' is not a parameter of model 'msc-neuropathic-pain'; expected one of k_BL, k_LB,")]
+    [InlineData("--random-effects k_act,P0,k_act", "--random-effects: 'k_act' is listed twice")]
+    [InlineData("--free k_act,k_Z,k_act", "--free: 'k_act' is listed twice")]
+    [InlineData("--random-effects BW", "--random-effects: 'BW' scales doses (a product route's scale uses it), so it cannot vary between animals in a fit")]
     [InlineData("--chains 0", "--chains")]
     [InlineData("--metric sparse", "sparse")]
     [InlineData("--adapt-delta 1", "--adapt-delta: '1' is not a target acceptance; expected a number strictly between 0 and 1")]
@@ -22,6 +26,69 @@ public class FitCommandTests
         var folder = CreateTempDirectory();
         var args = new[] { "fit", "--data", Observations, "--out", folder }.Concat(options.Replace("SUMMARY", Observations).Split(' ')).ToArray();
         Assert.Contains(problem, RunBadInput(args));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("P0", "{distribution: lognormal, median: 15.0, sdlog: 0.1}", "{distribution: uniform, lower: 2, upper: 20}",
+        "--random-effects: 'P0' has a uniform(2, 20) prior: a log-normal random effect would leave its bounds (a logit-normal scale on (2, 20) would be needed, which --random-effects does not offer); give it a log-normal prior in the model file (a beta prior for a fraction in (0, 1)) or leave it out of --random-effects")]
+    [InlineData("W0", "{distribution: lognormal, median: 11.0, sdlog: 0.1}", "{distribution: normal, mean: 11, sd: 1}",
+        "--random-effects: 'W0' has a normal(11, 1) prior, on all real numbers: a log-normal random effect needs a positive parameter and a logit-normal one a parameter in (0, 1) (an additive normal random effect would be needed, which --random-effects does not offer); give it a log-normal prior in the model file (a beta prior for a fraction in (0, 1)) or leave it out of --random-effects")]
+    [InlineData("ImaxP", "{distribution: beta, a: 9, b: 1}", "{distribution: uniform, lower: 0.5, upper: 1}",
+        "--random-effects: 'ImaxP' has a uniform(0.5, 1) prior: a log-normal random effect would leave its bounds (a logit-normal scale on (0.5, 1) would be needed")]
+    public void ARandomEffectNeedsAPriorOnTheLogOrLogitScale(string parameter, string prior, string replacement, string problem)
+    {
+        var folder = CreateTempDirectory();
+        var model = Path.Combine(folder, "model.yaml");
+        File.WriteAllText(model, Mutate(File.ReadAllText(DefaultModelFile), prior, replacement));
+        Assert.Contains(problem, RunBadInput("fit", "--model", model, "--data", Observations, "--out", folder, "--random-effects", $"k_act,{parameter}"));
+        // The model itself is valid: only the random effect is refused.
+        var (exit, _, error) = RunCli("check", model);
+        Assert.True(exit == 0, error);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void RandomEffectsNeedTwoAnimalsEachWithReadings()
+    {
+        var folder = CreateTempDirectory();
+        var lines = File.ReadAllLines(Observations);
+        var one = Path.Combine(folder, "one.csv");
+        File.WriteAllLines(one, lines.Take(1).Concat(lines.Where(l => l.StartsWith("1,", StringComparison.Ordinal))));
+        Assert.Equal("ctsim: error: --random-effects: random effects need at least 2 animals; the data have 1",
+            RunBadInput("fit", "--data", one, "--out", folder, "--random-effects", "k_act").TrimEnd());
+
+        // Animals with dose rows only: no data inform their ηs. Without random effects they are harmless.
+        var empty = Path.Combine(folder, "dose-only.csv");
+        File.WriteAllLines(empty, lines.Append("98,C&U,cci,7,1,1000000,iv,,,"));
+        Assert.Equal($"ctsim: error: --random-effects: animal 98 has no readings in '{empty}' (dose rows only): its random effects would be informed by no data; remove it from the data or fit without --random-effects",
+            RunBadInput("fit", "--data", empty, "--out", folder, "--random-effects", "k_act").TrimEnd());
+        File.WriteAllLines(empty, lines.Append("98,C&U,cci,7,1,1000000,iv,,,").Append("99,Solo,cci,7,1,2000000,iv,,,"));
+        Assert.Contains("animals 98, 99 have no readings in", RunBadInput("fit", "--data", empty, "--out", folder, "--random-effects", "k_act"));
+        var (exit, _, error) = RunCli("fit", "--data", empty, "--out", folder, "--free", "k_act", "--chains", "1", "--warmup", "4", "--draws", "4", "--max-depth", "2");
+        Assert.True(exit == 0, error);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void RandomEffectsOnParametersThatAreNotFreeAddThemToTheFreeSet()
+    {
+        var folder = CreateTempDirectory();
+        var lines = File.ReadAllLines(Observations);
+        var two = Path.Combine(folder, "two.csv");
+        File.WriteAllLines(two, lines.Take(1).Concat(lines.Where(l => l.StartsWith("1,", StringComparison.Ordinal) || l.StartsWith("21,", StringComparison.Ordinal))));
+        var (exit, output, error) = RunCli("fit", "--data", two, "--out", folder, "--free", "k_act", "--random-effects", "P0,W0,k_act",
+            "--chains", "1", "--warmup", "10", "--draws", "10", "--max-depth", "3", "--seed", "3");
+        Assert.True(exit == 0, error);
+        Assert.Contains("Random effects on P0, W0 need them free: added to the free parameters, with their priors from the model file.", output);
+        Assert.Contains("3 free parameters (k_act, P0, W0)", output);
+        var draws = File.ReadAllLines(Path.Combine(folder, "draws-chain-1.csv"));
+        Assert.Contains("lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,k_act,P0,W0,sigma_PMWT,sigma_TWL,omega_P0,omega_W0,omega_k_act,eta_P0.1,eta_P0.21,eta_W0.1,eta_W0.21,eta_k_act.1,eta_k_act.21", draws);
+
+        (exit, output, error) = RunCli("fit", "--data", two, "--out", Path.Combine(folder, "one"), "--free", "k_act,k_Z", "--random-effects", "k_Z",
+            "--chains", "1", "--warmup", "4", "--draws", "4", "--max-depth", "2");
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("added to the free parameters", output);
         Directory.Delete(folder, recursive: true);
     }
 

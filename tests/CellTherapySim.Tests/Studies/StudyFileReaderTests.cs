@@ -90,6 +90,7 @@ public class StudyFileReaderTests
     [InlineData("cci-routes-repeated.yaml", 5, 8)]
     [InlineData("ev-vs-cells.yaml", 5, 10)]
     [InlineData("nac-combination.yaml", 5, 10)]
+    [InlineData("cci-7arm.yaml", 7, 8)]
     public void ShippedStudiesLoad(string file, int groups, int animals)
     {
         var study = StudyFileReader.ReadFile(Path.Combine(RepositoryRoot(), "models", "studies", file));
