@@ -67,8 +67,11 @@ public static class FitRunner
     {
         var random = new Xoshiro256StarStar(ChainSeed(settings.Seed, chain));
         var density = new CountingDensity(new FitPosterior(fit));
-        var sampler = new NutsSampler(density, new NutsSettings(settings.Warmup, settings.Draws, settings.MaxTreeDepth, settings.AdaptDelta, settings.DenseMetric), random);
-        var initial = InitialPoint(fit, density, random, settings.InitRadius);
+        var start = LaplaceStart.Find(density, InitialPoint(fit, density, random, settings.InitRadius), random, LaplaceBudget(fit.Dimension));
+        // A dense metric over the population coordinates only: the ηs (one per animal and random effect) get diagonal entries.
+        var sampler = new NutsSampler(density, new NutsSettings(settings.Warmup, settings.Draws, settings.MaxTreeDepth, settings.AdaptDelta, settings.DenseMetric,
+            DenseCoordinates: fit.PriorCount, InitialInverseMetric: start.InverseMetric), random);
+        var initial = start.Point;
 
         var csv = new CmdStanSettings
         {
@@ -121,6 +124,9 @@ public static class FitRunner
                 sampler.RejectedEvaluations, density.Inner.Failures, density.Evaluations, warmupSeconds, samplingSeconds, completed);
         }
     }
+
+    /// <summary>Evaluations allowed to find the warm-up start (<see cref="LaplaceStart"/>): 200 plus 5 per coordinate.</summary>
+    private static int LaplaceBudget(int dimension) => 200 + 5 * dimension;
 
     /// <summary>An initial point with a finite density and gradient (up to 100 tries, as Stan does).</summary>
     /// <exception cref="Simulation.SimulationException">None of the tries gave a finite log density.</exception>

@@ -10,7 +10,7 @@ namespace CellTherapySim.Simulation;
 /// Rosenbrock stage systems blockwise with one n×n LU of W0 = shift·I − J per step: u_x = W0⁻¹·b_x, then
 /// u_a = W0⁻¹·(b_a + M_a·u_x) for all a at once (M_a·u_x from the compiled second derivatives; the m solves share a sweep
 /// through the sparse factors). Its error norm is the largest weighted RMS norm of x and of each S_a (CVODES with
-/// errconS), with state i's absolute tolerance atol·scale_i (its own, from the model file) and that of ∂x_i/∂θ_a
+/// errconS; or of x alone when the sensitivities are left out of error control), with state i's absolute tolerance atol·scale_i (its own, from the model file) and that of ∂x_i/∂θ_a
 /// atol·scale_i/|θ̄_a| for a typical value θ̄_a (CVODES's default pbar scaling: the error of θ̄_a·∂x_i/∂θ_a is held to
 /// state i's tolerance; Hindmarsh et al. 2005, ACM TOMS 31:363, §5). Allocates nothing after construction; one
 /// instance per thread.
@@ -25,13 +25,16 @@ internal sealed class SensitivityOdeSystem : IStructuredOdeSystem
     private double _time;
 
     private readonly double[] _stateScales, _columnScales;
+    private readonly bool _controlSensitivities;
 
     /// <summary>
     /// Creates the system for compiled sensitivity equations, with the absolute-tolerance factor of each integrated state
-    /// (null: 1) and the typical value θ̄ of each free parameter (null: 1; see the class remarks).
+    /// (null: 1) and the typical value θ̄ of each free parameter (null: 1; see the class remarks); with
+    /// <paramref name="controlSensitivities"/> false only x enters the error norm.
     /// </summary>
-    public SensitivityOdeSystem(SensitivityEquations equations, double[]? stateScales = null, double[]? typicalValues = null)
+    public SensitivityOdeSystem(SensitivityEquations equations, double[]? stateScales = null, double[]? typicalValues = null, bool controlSensitivities = true)
     {
+        _controlSensitivities = controlSensitivities;
         _stateScales = stateScales ?? Enumerable.Repeat(1.0, equations.StateCount).ToArray();
         _columnScales = equations.Active.Select(k => typicalValues is { } v && v[k] != 0 && double.IsFinite(v[k]) ? 1 / Math.Abs(v[k]) : 1).ToArray();
         _equations = equations;
@@ -107,7 +110,7 @@ internal sealed class SensitivityOdeSystem : IStructuredOdeSystem
     public double ErrorNorm(double[] error, double[] y, double[] yNew, double atol, double rtol)
     {
         double norm = OdeSolverSupport.ErrorNorm(error, y, yNew, 0, 1, _n, atol, _stateScales, rtol);
-        for (var a = 0; a < _m; a++)
+        for (var a = 0; a < (_controlSensitivities ? _m : 0); a++)
             norm = Math.Max(norm, OdeSolverSupport.ErrorNorm(error, y, yNew, _n + a, _m, _n, atol * _columnScales[a], _stateScales, rtol));
         return norm;
     }

@@ -106,7 +106,7 @@ public class NutsBehaviourTests(ITestOutputHelper output)
     [InlineData(19, new int[0])]
     public void MetricWindowsFollowStan(int warmup, int[] expectedEnds)
     {
-        var adaptation = new MetricAdaptation(2, dense: false);
+        var adaptation = new MetricAdaptation(2, dense: false, denseCoordinates: 2);
         var metric = EuclideanMetric.Create(2, dense: false);
         adaptation.Restart(warmup);
         var random = new Random(8);

@@ -26,7 +26,10 @@ internal abstract class EuclideanMetric
         dense ? new DenseMetric(dimension) : new DiagonalMetric(dimension);
 
     /// <summary>Resets M⁻¹ to the identity.</summary>
-    public abstract void SetIdentity();
+    public void SetIdentity() => SetDiagonal(Enumerable.Repeat(1.0, Dimension).ToArray());
+
+    /// <summary>Sets M⁻¹ to the diagonal matrix of <paramref name="diagonal"/>.</summary>
+    public abstract void SetDiagonal(ReadOnlySpan<double> diagonal);
 
     /// <summary>Recomputes what is derived from <see cref="Values"/> (called after an adaptation window).</summary>
     public virtual void Refresh() { }
@@ -62,7 +65,7 @@ internal abstract class EuclideanMetric
 
     private sealed class DiagonalMetric(int dimension) : EuclideanMetric(dimension, dimension)
     {
-        public override void SetIdentity() => Array.Fill(Values, 1.0);
+        public override void SetDiagonal(ReadOnlySpan<double> diagonal) => diagonal.CopyTo(Values);
 
         public override void SampleMomentum(Random random, double[] p)
         {
@@ -93,10 +96,10 @@ internal abstract class EuclideanMetric
 
         public DenseMetric(int dimension) : base(dimension, dimension * dimension) => _cholesky = new double[dimension * dimension];
 
-        public override void SetIdentity()
+        public override void SetDiagonal(ReadOnlySpan<double> diagonal)
         {
             Array.Clear(Values);
-            for (int i = 0; i < Dimension; i++) Values[i * Dimension + i] = 1;
+            for (int i = 0; i < Dimension; i++) Values[i * Dimension + i] = diagonal[i];
             Refresh();
         }
 

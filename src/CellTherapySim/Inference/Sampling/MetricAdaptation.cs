@@ -4,7 +4,8 @@ namespace CellTherapySim.Inference.Sampling;
 /// Stan's windowed metric adaptation (windowed_adaptation.hpp, var_adaptation.hpp, covar_adaptation.hpp): after an
 /// initial buffer of 75 iterations, draws are accumulated (Welford) in windows of 25, 50, 100, … iterations (the last
 /// one stretched to the terminal buffer of 50); at the end of each window the inverse metric becomes the regularised
-/// estimate (n/(n+5))·Σ̂ + 10⁻³·(5/(n+5))·I — the variances for diag_e, the covariance matrix for dense_e. Warm-ups
+/// estimate (n/(n+5))·Σ̂ + 10⁻³·(5/(n+5))·I — the variances for diag_e, the covariance matrix for dense_e (there only
+/// among the leading "dense" coordinates, the others' covariances set to 0: a block-diagonal metric). Warm-ups
 /// shorter than 150 iterations use Stan's fallback of 15% / 75% / 10%; below 20 iterations there is no metric adaptation.
 /// </summary>
 internal sealed class MetricAdaptation
@@ -14,7 +15,7 @@ internal sealed class MetricAdaptation
     private const int DefaultBaseWindow = 25;
     private const int MinimumWarmup = 20;
 
-    private readonly int _n;
+    private readonly int _n, _denseCoordinates;
     private readonly bool _dense;
     private readonly double[] _mean;
     private readonly double[] _m2;
@@ -29,9 +30,11 @@ internal sealed class MetricAdaptation
     private int _windowSize;
     private int _nextWindow;
 
-    public MetricAdaptation(int dimension, bool dense)
+    /// <summary>An estimator over <paramref name="dimension"/> coordinates, dense among the first <paramref name="denseCoordinates"/> when <paramref name="dense"/>.</summary>
+    public MetricAdaptation(int dimension, bool dense, int denseCoordinates)
     {
         _n = dimension;
+        _denseCoordinates = denseCoordinates;
         _dense = dense;
         _mean = new double[dimension];
         _m2 = new double[dense ? dimension * dimension : dimension];
@@ -128,7 +131,8 @@ internal sealed class MetricAdaptation
                 {
                     // Welford's M2 is symmetric in exact arithmetic; average the rounding away for the Cholesky factor.
                     double covariance = 0.5 * (_m2[i * _n + j] + _m2[j * _n + i]) / (n - 1.0);
-                    inverseMetric[i * _n + j] = shrink * covariance + (i == j ? regulariser : 0);
+                    inverseMetric[i * _n + j] = i == j ? shrink * covariance + regulariser
+                        : i < _denseCoordinates && j < _denseCoordinates ? shrink * covariance : 0;
                 }
         }
         else

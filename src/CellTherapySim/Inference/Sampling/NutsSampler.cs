@@ -99,7 +99,9 @@ public sealed class NutsSampler
         _metric = EuclideanMetric.Create(n, settings.DenseMetric);
         _metric.SetIdentity();
         _stepSizeAdaptation = new StepSizeAdaptation(settings.TargetAcceptance);
-        _metricAdaptation = new MetricAdaptation(n, settings.DenseMetric);
+        if (settings.InitialInverseMetric is { } initial && (initial.Length != n || !initial.All(v => v > 0 && double.IsFinite(v))))
+            throw new ArgumentException($"The initial inverse metric needs {n} positive finite values.", nameof(settings));
+        _metricAdaptation = new MetricAdaptation(n, settings.DenseMetric, settings.DenseCoordinates ?? n);
         _stepSize = settings.InitialStepSize;
 
         _z = new PhasePoint(n);
@@ -143,7 +145,7 @@ public sealed class NutsSampler
     /// <summary>
     /// Runs <see cref="NutsSettings.Warmup"/> adaptation iterations then <see cref="NutsSettings.Draws"/> sampling
     /// iterations from <paramref name="initialPoint"/>, calling <paramref name="onDraw"/> after each. Each call starts
-    /// afresh (unit metric, <see cref="NutsSettings.InitialStepSize"/>). Cancellation is checked between iterations and
+    /// afresh (<see cref="NutsSettings.InitialInverseMetric"/> or the unit metric, <see cref="NutsSettings.InitialStepSize"/>). Cancellation is checked between iterations and
     /// ends the run without an exception. Returns the number of iterations completed.
     /// </summary>
     /// <exception cref="ArgumentException">The density or its gradient is not finite at <paramref name="initialPoint"/>.</exception>
@@ -160,7 +162,8 @@ public sealed class NutsSampler
         if (!double.IsFinite(_z.LogDensity) || !AllFinite(_z.Gradient))
             throw new ArgumentException("The log density or its gradient is not finite at the initial point.", nameof(initialPoint));
 
-        _metric.SetIdentity();
+        if (_settings.InitialInverseMetric is { } initial) _metric.SetDiagonal(initial);
+        else _metric.SetIdentity();
         _stepSize = _settings.InitialStepSize;
         _rejectedEvaluations = 0;
         int warmup = _settings.Warmup;
