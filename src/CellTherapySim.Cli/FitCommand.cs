@@ -19,7 +19,7 @@ internal static class FitCommand
         var model = CommonOptions.Model();
         var data = new Option<string>("--data") { Description = "Study data: individual animals (ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS) or group summaries (GROUP,TIME,DVID,MEAN,SD,N).", HelpName = "FILE", Required = true };
         var design = new Option<string?>("--design") { Description = "For summary data: the study's observations file (CSV) or study file (YAML), which gives the groups' injuries and regimens.", HelpName = "FILE" };
-        var output = new Option<string>("--out") { Description = "Folder for draws-chain-N.csv (CmdStan CSV), summary.csv and ppc.csv.", HelpName = "DIR", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for draws-chain-N.csv (CmdStan CSV), log-lik-chain-N.csv, summary.csv, ppc.csv, loo.csv and, for individual animals, ipred.csv (and individuals.csv with random effects).", HelpName = "DIR", Required = true };
         var free = new Option<string?>("--free") { Description = "Comma-separated free parameters (default: those the model marks as fitted). Priors come from the model file.", HelpName = "NAMES" };
         var randomEffects = new Option<string?>("--random-effects") { Description = "Comma-separated free parameters that vary between animals (non-centred log-normal, logit-normal if bounded; ω ~ half-normal(0, 0.5)). Needs individual data.", HelpName = "NAMES" };
         var chains = Count("--chains", "Number of chains.", 4);
@@ -86,12 +86,13 @@ internal static class FitCommand
                 parse.GetValue(maxDepth), parse.GetValue(adaptDelta), DenseMetric: parse.GetValue(metric) == "dense", Threads: parse.GetValue(threads));
             // The data's identity for 'ctsim loo' (fits compare only on the same data): the data file and any design file.
             var dataText = InputFile.ReadAllText(dataPath, "data") + (designPath is null ? "" : "\u001f" + InputFile.ReadAllText(designPath, "design"));
-            return Run(console, fit, settings, parse.GetValue(output)!, dataPath, dataText);
+            return Run(console, fit, settings, parse.GetValue(output)!, dataPath, dataText, file.Animals);
         });
         return command;
     }
 
-    private static int Run(IAnsiConsole console, FitModel fit, FitRunSettings settings, string folder, string dataPath, string dataText)
+    /// <param name="animals">The data's animals (none for summary data), in the fit's order: the per-animal outputs are made for them.</param>
+    private static int Run(IAnsiConsole console, FitModel fit, FitRunSettings settings, string folder, string dataPath, string dataText, IReadOnlyList<AnimalRecord> animals)
     {
         var model = fit.Compiled.Definition;
         if (fit.FreedForRandomEffects.Count > 0)
@@ -136,13 +137,27 @@ internal static class FitCommand
         var thinned = Enumerable.Range(0, Math.Min(400, allDraws.Count)).Select(i => allDraws[(int)((long)i * allDraws.Count / Math.Min(400, allDraws.Count))]).ToList();
         var ppc = PosteriorPredictiveCheck.Run(fit, thinned, settings.Seed, settings.Threads);
         FitFiles.WritePpc(folder, ppc);
+        var written = new List<string> { FitFiles.Summary, FitFiles.Ppc };
+        IndividualPredictionResults? individuals = null;
+        if (animals.Count > 0)
+        {
+            individuals = IndividualPredictions.Compute(fit, animals, thinned, settings.Threads);
+            if (individuals.Animals.Count > 0)
+            {
+                IndividualFiles.WriteIndividuals(folder, individuals.Animals);
+                written.Add(IndividualFiles.Individuals);
+            }
+            IndividualFiles.WriteIpred(folder, individuals.Readings);
+            written.Add(IndividualFiles.Ipred);
+        }
 
         Report(console, fit, settings, chains, summary, seconds);
+        if (individuals is not null) ReportResiduals(console, individuals.Readings);
         var loo = FitLoo.Compute(folder);
         LooFiles.Write(folder, loo);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"PSIS-LOO: elpd_loo {loo.ElpdLoo:F1} (SE {loo.ElpdLooSe:F1}), p_loo {loo.PLoo:F1} (SE {loo.PLooSe:F1}), looic {loo.Looic:F1} (SE {loo.LooicSe:F1}); Pareto k > {loo.KThreshold:0.##} for {loo.HighParetoKCount} of {loo.Observations} readings{(loo.ConstantCount > 0 ? $" ({loo.ConstantCount} with the same log-likelihood in every draw, exact)" : "")}{(loo.HighParetoKCount > 0 ? " — their LOO estimates are unreliable: with random effects, leave one animal out instead" : "")}."));
-        console.MarkupLineInterpolated($"Wrote {folder}/draws-chain-1..{settings.Chains}.csv, log-lik-chain-1..{settings.Chains}.csv, {FitFiles.Summary}, {FitFiles.Ppc} and {LooFiles.Loo}.");
+        console.MarkupLineInterpolated($"Wrote {folder}/draws-chain-1..{settings.Chains}.csv, log-lik-chain-1..{settings.Chains}.csv, {string.Join(", ", written)} and {LooFiles.Loo}.");
         return interrupted ? 130 : CliApp.Success;
     }
 
@@ -199,6 +214,22 @@ internal static class FitCommand
         var which = empty.Count == 1 ? $"animal {empty[0]} has" : $"animals {string.Join(", ", empty)} have";
         throw new InputException(FitModel.RandomEffectsOption,
             $"{which} no readings in '{dataPath}' (dose rows only): {(empty.Count == 1 ? "its" : "their")} random effects would be informed by no data; remove {(empty.Count == 1 ? "it" : "them")} from the data or fit without --random-effects");
+    }
+
+    /// <summary>The 5 animals with the largest |IWRES|, each at its reading with the largest.</summary>
+    private static void ReportResiduals(IAnsiConsole console, IReadOnlyList<ReadingPrediction> readings)
+    {
+        var largest = readings.Where(r => double.IsFinite(r.Iwres)).GroupBy(r => r.Id).Select(g => g.MaxBy(r => Math.Abs(r.Iwres))!)
+            .OrderByDescending(r => Math.Abs(r.Iwres)).Take(5).ToList();
+        if (largest.Count == 0) return;
+        var table = new Table().Border(TableBorder.Simple).Title("Animals with the largest residuals")
+            .Caption("IWRES: residual on the error scale / posterior median σ");
+        foreach (var column in new[] { "ID", "group", "endpoint", "day", "DV", "IPRED median", "IWRES" })
+            table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var r in largest)
+            table.AddRow(r.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(r.Group), Markup.Escape(r.Endpoint), Num(r.Time), Num(r.Value), Num(r.Ipred.Median),
+                r.Iwres.ToString("F2", CultureInfo.InvariantCulture));
+        console.Write(table);
     }
 
     private static string Num(double value) => value.ToString("G4", CultureInfo.InvariantCulture);

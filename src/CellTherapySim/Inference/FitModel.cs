@@ -110,9 +110,12 @@ public sealed class FitModel
     private readonly int _bodyWeight;
 
     /// <summary>Sets the body weight in <paramref name="parameters"/> to <paramref name="scenario"/>'s (the data's WT), or back to the base value.</summary>
-    public void SetBodyWeight(double[] parameters, FitScenario scenario)
+    public void SetBodyWeight(double[] parameters, FitScenario scenario) => SetBodyWeight(parameters, scenario.BodyWeight);
+
+    /// <summary>Sets the body weight in <paramref name="parameters"/> to <paramref name="bodyWeight"/> (kg, an animal's WT), or back to the base value when null.</summary>
+    public void SetBodyWeight(double[] parameters, double? bodyWeight)
     {
-        if (_bodyWeight >= 0) parameters[_bodyWeight] = scenario.BodyWeight ?? BaseParameters[_bodyWeight];
+        if (_bodyWeight >= 0) parameters[_bodyWeight] = bodyWeight ?? BaseParameters[_bodyWeight];
     }
 
     /// <summary>Whether the free parameter at position <paramref name="k"/> of <see cref="Free"/> enters the model's equations (not only its readouts).</summary>
@@ -200,6 +203,9 @@ public sealed class FitModel
     /// <summary>Index of the first η coordinate; η of animal a and random effect j is at EtaOffset + j·animals + a.</summary>
     public int EtaOffset => PriorCount;
 
+    /// <summary>The coordinate of η of animal <paramref name="animal"/> for random effect <paramref name="j"/> (position in <see cref="RandomEffects"/>).</summary>
+    public int EtaCoordinate(int j, int animal) => EtaOffset + j * Data.AnimalNames.Count + animal;
+
     /// <summary>Names of the constrained parameters in CmdStan style (eta_k_act.3 for animal 3).</summary>
     public string[] Names { get; }
 
@@ -214,7 +220,7 @@ public sealed class FitModel
     public double IndividualValue(ReadOnlySpan<double> draw, int k, int animal)
     {
         var j = Array.IndexOf(RandomEffects, k);
-        return j < 0 ? draw[k] : Scales[j].Individual(draw[k], draw[OmegaOffset + j] * draw[EtaOffset + j * Data.AnimalNames.Count + animal]);
+        return j < 0 ? draw[k] : Scales[j].Individual(draw[k], draw[OmegaOffset + j] * draw[EtaCoordinate(j, animal)]);
     }
 
     /// <summary>The constrained values of the unconstrained point <paramref name="q"/>.</summary>

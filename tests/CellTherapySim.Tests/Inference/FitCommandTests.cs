@@ -120,6 +120,23 @@ public class FitCommandTests
         var ppc = File.ReadAllLines(Path.Combine(folder, "ppc.csv"));
         Assert.StartsWith("GROUP,TIME,DVID,N,OBSERVED_MEAN,PRED_MEDIAN", ppc[0]);
         Assert.Equal(1 + 54, ppc.Length);
+        Assert.False(File.Exists(Path.Combine(folder, "ipred.csv")));   // group means: no animals
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void AFitToIndividualAnimalsWritesTheirPredictions()
+    {
+        var folder = CreateTempDirectory();
+        var (exit, output, error) = RunCli("fit", "--data", Observations, "--out", folder,
+            "--free", "k_act", "--chains", "1", "--warmup", "20", "--draws", "10", "--seed", "3");
+        Assert.True(exit == 0, error);
+        Assert.Contains("Animals with the largest residuals", output);
+        Assert.Contains("ipred.csv", output);
+        var ipred = File.ReadAllLines(Path.Combine(folder, "ipred.csv"));
+        Assert.Equal("ID,TIME,DVID,DV,CENS,IPRED_median,IPRED_q5,IPRED_q95,PRED,IWRES", ipred[0]);
+        Assert.Equal(1 + 540, ipred.Length);   // every reading (EVID 0 row) of the 30 animals
+        Assert.False(File.Exists(Path.Combine(folder, "individuals.csv")));   // no random effects
         Directory.Delete(folder, recursive: true);
     }
 }
