@@ -21,7 +21,13 @@ internal static class FitCommand
         var design = new Option<string?>("--design") { Description = "For summary data: the study's observations file (CSV) or study file (YAML), which gives the groups' injuries and regimens.", HelpName = "FILE" };
         var output = new Option<string>("--out") { Description = "Folder for draws-chain-N.csv (CmdStan CSV), log-lik-chain-N.csv, summary.csv, ppc.csv, loo.csv and, for individual animals, ipred.csv (and individuals.csv with random effects).", HelpName = "DIR", Required = true };
         var free = new Option<string?>("--free") { Description = "Comma-separated free parameters (default: those the model marks as fitted). Priors come from the model file.", HelpName = "NAMES" };
-        var randomEffects = new Option<string?>("--random-effects") { Description = "Comma-separated free parameters that vary between animals (non-centred log-normal, logit-normal if bounded; ω ~ half-normal(0, 0.5)). Needs individual data.", HelpName = "NAMES" };
+        var randomEffects = new Option<string?>("--random-effects") { Description = "Comma-separated parameters that vary between animals (log-normal, logit-normal if bounded in (0, 1); ω ~ half-normal(0, 0.5)); added to the free parameters when not free. Needs individual data.", HelpName = "NAMES" };
+        var centred = new Option<string>("--centred")
+        {
+            Description = "Random effects sampled centred (log θᵢ ~ Normal(log θ, ω)) rather than non-centred: auto (default: those whose data pin each animal down, from a pilot Laplace pass), none, or comma-separated names.",
+            HelpName = "auto|none|NAMES",
+            DefaultValueFactory = _ => "auto",
+        };
         var chains = Count("--chains", "Number of chains.", 4);
         var warmup = Count("--warmup", "Warm-up iterations per chain (step size and metric adaptation; not saved).", 1000);
         var draws = Count("--draws", "Draws per chain after warm-up.", 1000);
@@ -52,7 +58,7 @@ internal static class FitCommand
 
         var command = new Command("fit", "Fit the model to study data by Bayesian inference (NUTS): CmdStan-compatible draws, posterior summary with R-hat and ESS, and a posterior predictive check.")
         {
-            model, data, design, output, free, randomEffects, chains, warmup, draws, seed, threads, metric, maxDepth, adaptDelta, set,
+            model, data, design, output, free, randomEffects, centred, chains, warmup, draws, seed, threads, metric, maxDepth, adaptDelta, set,
         };
         solver.AddTo(command);
         command.SetAction(parse =>
@@ -81,20 +87,31 @@ internal static class FitCommand
             }
             var parameters = ParameterOverrides.Apply(definition, compiled.DefaultParameters(), parse.GetValue(set) ?? [], "--set");
             var freeNames = parse.GetValue(free) is { } f ? Names(f) : null;
-            var fit = new FitModel(compiled, fitData, new FitSettings(freeNames, randomNames, solverOptions, parameters));
+            var centredText = parse.GetValue(centred)!;
+            var autoCentring = centredText == "auto";
+            var fit = new FitModel(compiled, fitData, new FitSettings(freeNames, randomNames, solverOptions, parameters,
+                autoCentring || centredText == "none" ? [] : Names(centredText)));
             var settings = new FitRunSettings(parse.GetValue(chains), parse.GetValue(warmup), parse.GetValue(draws), parse.GetValue(seed),
                 parse.GetValue(maxDepth), parse.GetValue(adaptDelta), DenseMetric: parse.GetValue(metric) == "dense", Threads: parse.GetValue(threads));
             // The data's identity for 'ctsim loo' (fits compare only on the same data): the data file and any design file.
             var dataText = InputFile.ReadAllText(dataPath, "data") + (designPath is null ? "" : "\u001f" + InputFile.ReadAllText(designPath, "design"));
-            return Run(console, fit, settings, parse.GetValue(output)!, dataPath, dataText, file.Animals);
+            return Run(console, fit, settings, parse.GetValue(output)!, dataPath, dataText, file.Animals, autoCentring);
         });
         return command;
     }
 
     /// <param name="animals">The data's animals (none for summary data), in the fit's order: the per-animal outputs are made for them.</param>
-    private static int Run(IAnsiConsole console, FitModel fit, FitRunSettings settings, string folder, string dataPath, string dataText, IReadOnlyList<AnimalRecord> animals)
+    private static int Run(IAnsiConsole console, FitModel fit, FitRunSettings settings, string folder, string dataPath, string dataText, IReadOnlyList<AnimalRecord> animals,
+        bool autoCentring)
     {
         var model = fit.Compiled.Definition;
+        if (autoCentring && fit.RandomEffects.Length > 0)
+        {
+            IReadOnlyList<CentringChoice> choices;
+            (fit, choices) = Centring.Choose(fit, settings.Seed);
+            console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"Parametrisation (a pilot Laplace pass; centred where the data pin each animal down, conditional SD of η < {Math.Sqrt(Centring.Threshold):F2}): {string.Join(", ", choices.Select(c => $"{c.Parameter} {(c.Centred ? "centred" : "non-centred")} ({c.EtaSd:F2})"))}.");
+        }
         if (fit.FreedForRandomEffects.Count > 0)
             console.MarkupLineInterpolated($"{(fit.FreedForRandomEffects.Count == 1 ? "A random effect on" : "Random effects on")} {string.Join(", ", fit.FreedForRandomEffects)} {(fit.FreedForRandomEffects.Count == 1 ? "needs it" : "need them")} free: added to the free parameters, with {(fit.FreedForRandomEffects.Count == 1 ? "its prior" : "their priors")} from the model file.");
         console.MarkupLineInterpolated($"[bold]Fitting {model.Name}[/] to {dataPath}: {fit.Free.Length} free parameters ({string.Join(", ", fit.Free.Select(i => model.Parameters[i].Name))}), {fit.Data.Endpoints.Count} residual SDs{(fit.RandomEffects.Length > 0 ? $", random effects on {string.Join(", ", fit.RandomEffects.Select(r => model.Parameters[fit.Free[r]].Name))} for {fit.Data.AnimalNames.Count} animals" : "")}; {settings.Chains} chains × ({settings.Warmup} warm-up + {settings.Draws} draws), seed {settings.Seed}.");

@@ -8,11 +8,14 @@ namespace CellTherapySim.Inference;
 /// <param name="Free">Model parameters to fit; null: those the model marks as fitted.</param>
 /// <param name="RandomEffects">Free parameters that vary between animals (log-normal, or logit-normal when bounded in (0, 1)).</param>
 /// <param name="Parameters">Values of the parameters that are not fitted (model order); null: the model's values.</param>
-public sealed record FitSettings(IReadOnlyList<string>? Free = null, IReadOnlyList<string>? RandomEffects = null, SolverOptions? SolverOptions = null, double[]? Parameters = null);
+/// <param name="Centred">Random effects sampled in the centred parametrisation (see <see cref="FitModel"/>); null: none.</param>
+public sealed record FitSettings(IReadOnlyList<string>? Free = null, IReadOnlyList<string>? RandomEffects = null, SolverOptions? SolverOptions = null, double[]? Parameters = null,
+    IReadOnlyList<string>? Centred = null);
 
 /// <summary>
 /// The posterior's coordinates and priors. Unconstrained vector q = (free parameters; residual SDs, one per endpoint in
-/// the data; ω of each random effect; η of each animal and random effect, non-centred: θᵢ = θ·exp(ω·ηᵢ), ηᵢ ~ Normal(0, 1)).
+/// the data; ω of each random effect; per animal and random effect its coordinate, non-centred θᵢ = θ·exp(ω·ηᵢ),
+/// ηᵢ ~ Normal(0, 1), or centred log θᵢ ~ Normal(log θ, ω) — see <see cref="Centred"/>; logit for parameters in (0, 1)).
 /// Each coordinate maps to its constrained value through a <see cref="Transform"/> fixed by its prior's support.
 /// </summary>
 public sealed class FitModel
@@ -105,7 +108,27 @@ public sealed class FitModel
         Names = names
             .Concat(RandomEffects.SelectMany(r => data.AnimalNames.Select(a => $"eta_{model.Parameters[Free[r]].Name}.{a}")))
             .ToArray();
+        var centred = settings.Centred ?? [];
+        foreach (var name in centred.Where(c => !RandomEffects.Any(r => model.Parameters[Free[r]].Name == c)))
+            throw new InputException("--centred", $"'{name}' has no random effect to centre; expected some of {string.Join(", ", RandomEffects.Select(r => model.Parameters[Free[r]].Name))}, 'auto' or 'none'");
+        Centred = RandomEffects.Select(r => centred.Contains(model.Parameters[Free[r]].Name)).ToArray();
+        _settings = settings;
+        _source = source;
     }
+
+    private readonly FitSettings _settings;
+    private readonly string _source;
+
+    /// <summary>
+    /// Per random effect, whether its animals' coordinates are centred — uᵢ = log θᵢ (or logit θᵢ) ~ Normal(log θ, ω),
+    /// better when the data pin each animal's value down — instead of non-centred ηᵢ ~ Normal(0, 1), better when they
+    /// do not (Papaspiliopoulos, Roberts &amp; Sköld 2007, Stat Sci 22:59; Betancourt &amp; Girolami 2015). Either way the
+    /// draws report ηᵢ = (uᵢ − log θ)/ω.
+    /// </summary>
+    public bool[] Centred { get; }
+
+    /// <summary>The same fit with the random effects named in <paramref name="centred"/> centred, the others not.</summary>
+    public FitModel WithCentred(IReadOnlyList<string> centred) => new(Compiled, Data, _settings with { Centred = centred }, _source);
 
     private readonly int _bodyWeight;
 
@@ -228,12 +251,18 @@ public sealed class FitModel
     {
         var values = q.ToArray();
         for (var i = 0; i < PriorCount; i++) values[i] = Transforms[i].ToConstrained(q[i], out _, out _, out _);
+        for (var j = 0; j < RandomEffects.Length; j++)
+        {
+            if (!Centred[j]) continue;
+            var (mean, omega) = (Scales[j].ToScale(values[RandomEffects[j]]), values[OmegaOffset + j]);
+            for (var a = 0; a < Data.AnimalNames.Count; a++) values[EtaCoordinate(j, a)] = (q[EtaCoordinate(j, a)] - mean) / omega;
+        }
         return values;
     }
 
     /// <summary>
     /// An initial point: each prior coordinate at its prior median moved by Uniform(−radius, radius) on the
-    /// unconstrained scale; ηs Uniform(−radius, radius).
+    /// unconstrained scale; ηs Uniform(−radius, radius) (a centred coordinate at the value of that η).
     /// </summary>
     public double[] InitialPoint(Random random, double radius)
     {
@@ -242,6 +271,13 @@ public sealed class FitModel
         {
             var centre = i < PriorCount ? Transforms[i].ToUnconstrained(Priors[i].Median) : 0;
             q[i] = centre + radius * (2 * random.NextDouble() - 1);
+        }
+        for (var j = 0; j < RandomEffects.Length; j++)
+        {
+            if (!Centred[j]) continue;
+            var typical = Transforms[RandomEffects[j]].ToConstrained(q[RandomEffects[j]], out _, out _, out _);
+            var omega = Transforms[OmegaOffset + j].ToConstrained(q[OmegaOffset + j], out _, out _, out _);
+            for (var a = 0; a < Data.AnimalNames.Count; a++) q[EtaCoordinate(j, a)] = Scales[j].ToScale(typical) + omega * q[EtaCoordinate(j, a)];
         }
         return q;
     }

@@ -115,11 +115,7 @@ public sealed class FitPosterior : ILogDensity
             gradient[i] += dLogJ;
         }
         if (!double.IsFinite(lp)) return double.NegativeInfinity;
-        for (var i = fit.EtaOffset; i < fit.Dimension; i++)
-        {
-            lp -= 0.5 * q[i] * q[i];
-            gradient[i] -= q[i];
-        }
+        lp += RandomEffectsPrior(q, gradient);
 
         SensitivityTrajectory? trajectory = null;
         foreach (var unit in _units)
@@ -160,6 +156,39 @@ public sealed class FitPosterior : ILogDensity
         }
         if (!double.IsFinite(lp)) return double.NegativeInfinity;
         for (var i = 0; i < fit.PriorCount; i++) gradient[i] += _gradTheta[i] * _dThetaDu[i];
+        return lp;
+    }
+
+    /// <summary>
+    /// log p of the animals' coordinates given the typical values and ωs, up to a constant, with its gradient (into
+    /// <paramref name="gradient"/> for the coordinates, <see cref="_gradTheta"/> for θ and ω): non-centred ηᵢ ~ Normal(0, 1);
+    /// centred uᵢ ~ Normal(m, ω) with m = log θ or logit θ.
+    /// </summary>
+    private double RandomEffectsPrior(ReadOnlySpan<double> q, Span<double> gradient)
+    {
+        var fit = _fit;
+        var lp = 0.0;
+        for (var j = 0; j < fit.RandomEffects.Length; j++)
+        {
+            var k = fit.RandomEffects[j];
+            var (omega, scale) = (_theta[fit.OmegaOffset + j], fit.Scales[j]);
+            var (mean, dMean) = (scale.ToScale(_theta[k]), scale.ScaleDerivative(_theta[k]));
+            for (var a = 0; a < fit.Data.AnimalNames.Count; a++)
+            {
+                var i = fit.EtaCoordinate(j, a);
+                if (!fit.Centred[j])
+                {
+                    lp -= 0.5 * q[i] * q[i];
+                    gradient[i] -= q[i];
+                    continue;
+                }
+                var z = (q[i] - mean) / omega;
+                lp -= 0.5 * z * z + Math.Log(omega);
+                gradient[i] -= z / omega;
+                _gradTheta[k] += z / omega * dMean;
+                _gradTheta[fit.OmegaOffset + j] += (z * z - 1) / omega;
+            }
+        }
         return lp;
     }
 
@@ -269,7 +298,8 @@ public sealed class FitPosterior : ILogDensity
             for (var j = 0; j < fit.RandomEffects.Length; j++)
             {
                 var k = fit.RandomEffects[j];
-                _individual[k] = fit.Scales[j].Individual(_theta[k], _theta[fit.OmegaOffset + j] * q[fit.EtaOffset + j * animals + animal]);
+                var coordinate = q[fit.EtaOffset + j * animals + animal];
+                _individual[k] = fit.Centred[j] ? fit.Scales[j].FromScale(coordinate) : fit.Scales[j].Individual(_theta[k], _theta[fit.OmegaOffset + j] * coordinate);
             }
         }
         for (var k = 0; k < fit.Free.Length; k++) _parameters[fit.Free[k]] = _individual[k];
@@ -293,6 +323,13 @@ public sealed class FitPosterior : ILogDensity
             var ti = _individual[k];
             var logit = fit.Scales[j] == VariabilityScale.Logit;
             var slope = logit ? ti * (1 - ti) : ti;
+            if (fit.Centred[j])
+            {
+                // Centred: θᵢ = exp(uᵢ) or logistic(uᵢ) depends on its own coordinate only.
+                _gradTheta[k] -= g;
+                gradient[fit.EtaOffset + j * animals + animal] += g * slope;
+                continue;
+            }
             var dTypical = logit ? slope / (_theta[k] * (1 - _theta[k])) : slope / _theta[k];
             _gradTheta[k] += g * (dTypical - 1);   // the "+ g" of the loop above assumed ∂θᵢ/∂θ = 1
             _gradTheta[fit.OmegaOffset + j] += g * slope * eta;

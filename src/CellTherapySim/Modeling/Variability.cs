@@ -15,9 +15,19 @@ public enum VariabilityScale
 public static class VariabilityScales
 {
     /// <summary>θᵢ from the typical value θ and ηᵢ: θ·exp(η) on the log scale, logistic(logit θ + η) on the logit scale.</summary>
-    public static double Individual(this VariabilityScale scale, double typical, double eta) => scale == VariabilityScale.Log
-        ? typical * Math.Exp(eta)
-        : MathNet.Numerics.SpecialFunctions.Logistic(MathNet.Numerics.SpecialFunctions.Logit(typical) + eta);
+    public static double Individual(this VariabilityScale scale, double typical, double eta) => scale.FromScale(scale.ToScale(typical) + eta);
+
+    /// <summary>A value on the scale: log θ or logit θ.</summary>
+    public static double ToScale(this VariabilityScale scale, double value) =>
+        scale == VariabilityScale.Log ? Math.Log(value) : MathNet.Numerics.SpecialFunctions.Logit(value);
+
+    /// <summary>The value whose scale value is <paramref name="u"/>: exp(u) or logistic(u).</summary>
+    public static double FromScale(this VariabilityScale scale, double u) =>
+        scale == VariabilityScale.Log ? Math.Exp(u) : MathNet.Numerics.SpecialFunctions.Logistic(u);
+
+    /// <summary>d(scale value)/dθ at θ: 1/θ or 1/(θ(1 − θ)).</summary>
+    public static double ScaleDerivative(this VariabilityScale scale, double value) =>
+        scale == VariabilityScale.Log ? 1 / value : 1 / (value * (1 - value));
 }
 
 /// <summary>Between-animal variability of one parameter: its coefficient of variation and scale.</summary>

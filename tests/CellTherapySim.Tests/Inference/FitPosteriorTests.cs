@@ -102,15 +102,27 @@ public class FitPosteriorTests
         AssertGradient(fit, 5);
     }
 
+    [Fact]
+    public void CentredRandomEffectsGradientMatchesFiniteDifferences()
+    {
+        var animals = Animals().Where(a => a.Id % 5 == 3).ToList();
+        var fit = new FitModel(Compiled, FitData.FromAnimals("obs", animals, Model), new FitSettings(["k_act", "k_Z", "ImaxP", "W0"], ["k_act", "ImaxP", "W0"], Tight, Centred: ["k_act", "ImaxP"]));
+        Assert.Equal([true, true, false], fit.Centred);
+        AssertGradient(fit, 6);
+    }
+
     [Theory]
-    [InlineData("ImaxP,C50")]    // shared simulations per design
-    [InlineData("k_act,ImaxP")]  // one simulation per animal
-    public void LogDensityIsThePriorsPlusEachAnimalsReadingsSimulatedDirectly(string randomEffects)
+    [InlineData("ImaxP,C50", "")]          // shared simulations per design
+    [InlineData("k_act,ImaxP", "")]        // one simulation per animal
+    [InlineData("k_act,ImaxP", "ImaxP")]   // one centred (logit scale)
+    [InlineData("k_act,C50", "k_act,C50")] // both centred (log scale)
+    public void LogDensityIsThePriorsPlusEachAnimalsReadingsSimulatedDirectly(string randomEffects, string centred)
     {
         // An independent evaluation: each animal simulated on its own with its individual values (IndividualValue) by
         // the plain simulator, its readings' log-likelihoods summed, plus the priors, log Jacobians and η terms.
         var animals = Animals().Where(a => a.Id % 5 == 2).ToList();
-        var fit = new FitModel(Compiled, FitData.FromAnimals("obs", animals, Model), new FitSettings(["k_act", "k_Z", "ImaxP", "C50"], randomEffects.Split(','), Tight));
+        var fit = new FitModel(Compiled, FitData.FromAnimals("obs", animals, Model), new FitSettings(["k_act", "k_Z", "ImaxP", "C50"], randomEffects.Split(','), Tight,
+            Centred: centred.Split(',', StringSplitOptions.RemoveEmptyEntries)));
         var density = new FitPosterior(fit);
         var q = fit.InitialPoint(new Random(11), 0.7);
         var draw = fit.Constrain(q);
@@ -121,7 +133,11 @@ public class FitPosteriorTests
             fit.Transforms[i].ToConstrained(q[i], out var logJ, out _, out _);
             expected += fit.Priors[i].LogDensity(draw[i], out _) + logJ;
         }
-        for (var i = fit.EtaOffset; i < fit.Dimension; i++) expected -= 0.5 * q[i] * q[i];
+        // Each animal's η (the draw reports it whatever the parametrisation): non-centred the standard normal's log
+        // density, centred that of u = m + ωη, Normal(m, ω): the same −η²/2 and −log ω more.
+        for (var j = 0; j < fit.RandomEffects.Length; j++)
+            for (var a = 0; a < animals.Count; a++)
+                expected -= 0.5 * draw[fit.EtaCoordinate(j, a)] * draw[fit.EtaCoordinate(j, a)] + (fit.Centred[j] ? Math.Log(draw[fit.OmegaOffset + j]) : 0);
         var pointwise = new double[density.ObservationCount];
         density.LogLikelihoods(q, pointwise);
         var reading = 0;
