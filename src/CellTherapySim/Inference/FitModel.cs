@@ -127,6 +127,30 @@ public sealed class FitModel
     /// </summary>
     public bool[] Centred { get; }
 
+    /// <summary>
+    /// A point <paramref name="q"/> and diagonal inverse metric <paramref name="variance"/> of this fit's all-non-centred
+    /// form (<see cref="WithCentred"/> of none) in this fit's coordinates: a centred uᵢ = m + ω·ηᵢ with variance ω²·var(ηᵢ).
+    /// (A centred posterior has no mode — its density grows without bound as ω → 0 with every uᵢ at m — so a start is
+    /// sought in the non-centred form and carried over.)
+    /// </summary>
+    public (double[] Point, double[] Variance) FromNonCentred(double[] q, double[] variance)
+    {
+        var (point, metric) = ((double[])q.Clone(), (double[])variance.Clone());
+        for (var j = 0; j < RandomEffects.Length; j++)
+        {
+            if (!Centred[j]) continue;
+            var typical = Transforms[RandomEffects[j]].ToConstrained(q[RandomEffects[j]], out _, out _, out _);
+            var omega = Transforms[OmegaOffset + j].ToConstrained(q[OmegaOffset + j], out _, out _, out _);
+            for (var a = 0; a < Data.AnimalNames.Count; a++)
+            {
+                var i = EtaCoordinate(j, a);
+                point[i] = Scales[j].ToScale(typical) + omega * q[i];
+                metric[i] = Math.Max(omega * omega * variance[i], 1e-8);
+            }
+        }
+        return (point, metric);
+    }
+
     /// <summary>The same fit with the random effects named in <paramref name="centred"/> centred, the others not.</summary>
     public FitModel WithCentred(IReadOnlyList<string> centred) => new(Compiled, Data, _settings with { Centred = centred }, _source);
 

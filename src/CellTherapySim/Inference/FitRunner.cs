@@ -67,11 +67,14 @@ public static class FitRunner
     {
         var random = new Xoshiro256StarStar(ChainSeed(settings.Seed, chain));
         var density = new CountingDensity(new FitPosterior(fit));
-        var start = LaplaceStart.Find(density, InitialPoint(fit, density, random, settings.InitRadius), random, LaplaceBudget(fit.Dimension));
-        // A dense metric over the population coordinates only: the ηs (one per animal and random effect) get diagonal entries.
+        // The Laplace start is sought in the non-centred form (a centred posterior has no mode) and carried over.
+        var nonCentred = fit.Centred.Contains(true) ? fit.WithCentred([]) : fit;
+        var pilot = nonCentred == fit ? density : new CountingDensity(new FitPosterior(nonCentred));
+        var start = LaplaceStart.Find(pilot, InitialPoint(nonCentred, pilot, random, settings.InitRadius), random, LaplaceBudget(fit.Dimension));
+        var (initial, inverseMetric) = fit.FromNonCentred(start.Point, start.InverseMetric);
+        // A dense metric over the population coordinates only: the animals' coordinates get diagonal entries.
         var sampler = new NutsSampler(density, new NutsSettings(settings.Warmup, settings.Draws, settings.MaxTreeDepth, settings.AdaptDelta, settings.DenseMetric,
-            DenseCoordinates: fit.PriorCount, InitialInverseMetric: start.InverseMetric), random);
-        var initial = start.Point;
+            DenseCoordinates: fit.PriorCount, InitialInverseMetric: inverseMetric), random);
 
         var csv = new CmdStanSettings
         {
@@ -121,7 +124,7 @@ public static class FitRunner
             var samplingSeconds = clock.Elapsed.TotalSeconds - warmupSeconds;
             if (completed) writer.WriteTiming(warmupSeconds, samplingSeconds);
             return new ChainResult(chain, draws, logDensities, energies, divergences, treeDepthHits, sampler.StepSize,
-                sampler.RejectedEvaluations, density.Inner.Failures, density.Evaluations, warmupSeconds, samplingSeconds, completed);
+                sampler.RejectedEvaluations, density.Inner.Failures, density.Evaluations + (pilot == density ? 0 : pilot.Evaluations), warmupSeconds, samplingSeconds, completed);
         }
     }
 

@@ -15,7 +15,8 @@ public enum VariabilityScale
 public static class VariabilityScales
 {
     /// <summary>θᵢ from the typical value θ and ηᵢ: θ·exp(η) on the log scale, logistic(logit θ + η) on the logit scale.</summary>
-    public static double Individual(this VariabilityScale scale, double typical, double eta) => scale.FromScale(scale.ToScale(typical) + eta);
+    public static double Individual(this VariabilityScale scale, double typical, double eta) =>
+        scale == VariabilityScale.Log ? typical * Math.Exp(eta) : scale.FromScale(scale.ToScale(typical) + eta);
 
     /// <summary>A value on the scale: log θ or logit θ.</summary>
     public static double ToScale(this VariabilityScale scale, double value) =>
