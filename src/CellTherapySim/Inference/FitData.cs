@@ -56,7 +56,7 @@ public sealed record FitData(
         {
             var s = scenarios[scenarioOfAnimal[a]];
             foreach (var o in animals[a].Observations)
-                readings.Add(new FitReading(scenarioOfAnimal[a], Array.IndexOf(s.Times, o.Time), EndpointIndex(model, o.Endpoint), o.Value, o.Censoring, a));
+                readings.Add(new FitReading(scenarioOfAnimal[a], Array.IndexOf(s.Times, o.Time), Endpoint(model, o.Endpoint), o.Value, o.Censoring, a));
         }
         if (readings.Count == 0) throw new InputException(source, "the data have no readings (EVID 0 rows); there is nothing to fit");
         if (readings.All(r => r.Censoring != Censoring.Exact))
@@ -85,15 +85,13 @@ public sealed record FitData(
         var means = rows.Select(r =>
         {
             var s = groups.First(g => g.Item1 == r.Group).Item2;
-            return new FitGroupMean(s, Array.IndexOf(scenarios[s].Times, r.Time), EndpointIndex(model, r.Endpoint), r.Mean, r.Sd, r.N);
+            return new FitGroupMean(s, Array.IndexOf(scenarios[s].Times, r.Time), Endpoint(model, r.Endpoint), r.Mean, r.Sd, r.N);
         }).ToList();
         if (means.Count == 0) throw new InputException(source, "the summary has no rows; there is nothing to fit");
         return new FitData(source, scenarios, [], means, means.Select(m => m.Endpoint).Distinct().Order().ToList(), [], groups);
     }
 
-    private static int EndpointIndex(ModelDefinition model, string endpoint)
-    {
-        for (var e = 0; e < model.Endpoints.Count; e++) if (model.Endpoints[e].Name == endpoint) return e;
-        throw new ArgumentException($"unknown endpoint '{endpoint}'", nameof(endpoint));
-    }
+    /// <summary>The index of a data endpoint (the readers have checked that the model has it).</summary>
+    private static int Endpoint(ModelDefinition model, string endpoint) =>
+        model.EndpointIndex(endpoint) is var index and >= 0 ? index : throw new ArgumentException($"unknown endpoint '{endpoint}'", nameof(endpoint));
 }

@@ -41,7 +41,9 @@ public readonly record struct ChainProgress(int Chain, int Iteration, int Total,
 /// <summary>
 /// Runs NUTS chains on a <see cref="FitPosterior"/> in parallel, each with its own density, sampler and random stream
 /// (Xoshiro256** seeded from the seed and the chain number), handing each chain's draws to the writer it is given as
-/// they come — an interrupted fit leaves every draw made so far there.
+/// they come — an interrupted fit leaves every draw made so far there. Each chain's warm-up starts from a
+/// <see cref="LaplaceStart"/> (from its own random initial point, in the non-centred form) with a dense metric over the
+/// population coordinates and a diagonal one over the animals'.
 /// </summary>
 public static class FitRunner
 {

@@ -58,7 +58,7 @@ public static class IndividualPredictions
         var days = animals.Select(a => a.Observations.Select(o => o.Time).Distinct().Order().ToArray()).ToArray();
         // Each animal's readings as (index of the day in its days, endpoint); their predictions go at first[a] onwards.
         var readings = animals.Select((animal, a) => animal.Observations
-            .Select(o => (Day: Array.IndexOf(days[a], o.Time), Endpoint: EndpointIndex(model, o.Endpoint))).ToArray()).ToArray();
+            .Select(o => (Day: Array.IndexOf(days[a], o.Time), Endpoint: model.EndpointIndex(o.Endpoint))).ToArray()).ToArray();
         var first = new int[animals.Count + 1];
         for (var a = 0; a < animals.Count; a++) first[a + 1] = first[a] + readings[a].Length;
 
@@ -107,11 +107,5 @@ public static class IndividualPredictions
     {
         var trajectory = simulator.Simulate(parameters, fit.Compiled.InitialState(animal.Injury), animal.Doses, days);
         return readings.Select(r => trajectory.Readout(r.Day, fit.Compiled.Definition.Endpoints[r.Endpoint].Readout)).ToArray();
-    }
-
-    private static int EndpointIndex(ModelDefinition model, string endpoint)
-    {
-        for (var e = 0; e < model.Endpoints.Count; e++) if (model.Endpoints[e].Name == endpoint) return e;
-        throw new ArgumentException($"unknown endpoint '{endpoint}'", nameof(endpoint));
     }
 }

@@ -26,6 +26,9 @@ public sealed record ModelDefinition(
     /// <summary>Index of the named state, or -1.</summary>
     public int StateIndex(string name) => IndexOf(States, s => s.Name == name);
 
+    /// <summary>Index of the named endpoint, or -1.</summary>
+    public int EndpointIndex(string name) => IndexOf(Endpoints, e => e.Name == name);
+
     /// <summary>The named endpoint, or null.</summary>
     public EndpointDefinition? Endpoint(string name) => Endpoints.FirstOrDefault(e => e.Name == name);
 

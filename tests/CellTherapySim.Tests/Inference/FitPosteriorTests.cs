@@ -151,7 +151,7 @@ public class FitPosteriorTests
             {
                 var e = Model.Endpoints.First(x => x.Name == o.Endpoint);
                 var f = trajectory.Readout(Array.IndexOf(times, o.Time), e.Readout);
-                var ll = ResidualLikelihood.LogLikelihood(e.ErrorModel, o.Value, o.Censoring, f, draw[fit.ResidualCoordinate(Model.Endpoints.ToList().IndexOf(e))], out _, out _);
+                var ll = ResidualLikelihood.LogLikelihood(e.ErrorModel, o.Value, o.Censoring, f, draw[fit.ResidualCoordinate(Model.EndpointIndex(o.Endpoint))], out _, out _);
                 Assert.Equal(ll, pointwise[reading++], 1e-7);
                 expected += ll;
             }

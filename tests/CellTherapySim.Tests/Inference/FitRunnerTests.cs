@@ -46,7 +46,9 @@ public class FitRunnerTests
             Assert.True(row.Q5 <= truths[k] && truths[k] <= row.Q95, $"{row.Variable}: truth {truths[k]} outside the 90% interval [{row.Q5:G4}, {row.Q95:G4}]");
             Assert.True(row.Rhat < 1.05, $"{row.Variable}: R-hat {row.Rhat:F3}");
         }
-        Assert.All(chains, c => Assert.Equal(0, c.Divergences));
+        // The weak rho_S direction still makes a few transitions diverge now and then (4 of 1,200 with this seed):
+        // reported, and held under 1% of the draws, the criterion the hierarchical issue sets.
+        Assert.True(chains.Sum(c => c.Divergences) < 0.01 * chains.Sum(c => c.Draws.Count), $"{chains.Sum(c => c.Divergences)} divergences");
         Directory.Delete(folder, recursive: true);
     }
 
