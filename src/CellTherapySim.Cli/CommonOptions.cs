@@ -43,11 +43,11 @@ internal static class CommonOptions
     }
 }
 
-/// <summary>The solver options --solver, --rtol and --atol.</summary>
-internal sealed class SolverSettings
+/// <summary>The solver options --solver, --rtol and --atol, with the given default tolerances.</summary>
+internal sealed class SolverSettings(SolverOptions defaults)
 {
-    private readonly Option<double> _rtol = PositiveNumber("--rtol", "Relative tolerance of the solver.", SolverOptions.Default.RelativeTolerance);
-    private readonly Option<double> _atol = PositiveNumber("--atol", "Absolute tolerance of the solver.", SolverOptions.Default.AbsoluteTolerance);
+    private readonly Option<double> _rtol = PositiveNumber("--rtol", "Relative tolerance of the solver.", defaults.RelativeTolerance);
+    private readonly Option<double> _atol = PositiveNumber("--atol", "Absolute tolerance of the solver (scaled per state by the model file's atol).", defaults.AbsoluteTolerance);
     private readonly Option<SolverKind> _solver = new("--solver")
     {
         Description = "stiff (Rodas4, analytic Jacobian) or nonstiff (Dormand-Prince 5(4)). Default: stiff.",

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Solvers;
 using CellTherapySim.Modeling;
 using CellTherapySim.Comparison;
 using CellTherapySim.Compilation;
@@ -46,7 +47,7 @@ internal sealed class CompareCommand
     private readonly Option<int> _seed = CommonOptions.Seed();
     private readonly Option<int> _threads = CommonOptions.Threads();
     private readonly PosteriorSettings _posterior = new("Compare the regimens for the typical animal of each of --draws posterior draws of a 'ctsim fit' output folder (no between-animal variability; its model must be the one compared): every metric's posterior median and 90% credible interval, and P(AUC of one regimen > another's).");
-    private readonly SolverSettings _solver = new();
+    private readonly SolverSettings _solver = new(SolverOptions.Default);
     private readonly IAnsiConsole _console;
 
     private CompareCommand(IAnsiConsole console) => _console = console;

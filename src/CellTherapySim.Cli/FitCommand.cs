@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Solvers;
 using CellTherapySim.Compilation;
 using CellTherapySim.Inference;
 using CellTherapySim.Modeling;
@@ -54,7 +55,7 @@ internal static class FitCommand
             },
         };
         var set = CommonOptions.Set();
-        var solver = new SolverSettings();
+        var solver = new SolverSettings(SolverOptions.Fitting);
 
         var command = new Command("fit", "Fit the model to study data by Bayesian inference (NUTS): CmdStan-compatible draws, posterior summary with R-hat and ESS, and a posterior predictive check.")
         {

@@ -68,7 +68,7 @@ internal static class SimulateCommand
             Description = "Continue an interrupted run with the same settings: the replicates (--engine agent) or animals (--study) already in its results journal are kept (FILE.replicates.csv next to --out FILE, or DIR/predictions.csv), the rest are simulated. Needs --out.",
         };
         var posterior = new PosteriorSettings("One animal, ODE: simulate the typical animal of each of --draws posterior draws of a 'ctsim fit' output folder (its model must be the one simulated; --set applies to every draw) and report per day the posterior median and 90% credible band.");
-        var solver = new SolverSettings();
+        var solver = new SolverSettings(SolverOptions.Default);
 
         var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15). --engine agent runs the hybrid agent-based engine.")
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CellTherapySim.Solvers;
 using CellTherapySim.Runs;
 using CellTherapySim.Compilation;
 using CellTherapySim.Inference;
@@ -27,7 +28,7 @@ internal static class SweepCommand
         var rank = new Option<string?>("--rank") { Description = "Metric that ranks the scenarios on screen, ENDPOINT:METRIC (auc, onset, peak, duration, effect_dayD). Default: the spec's 'rank', else the first endpoint's auc.", HelpName = "ENDPOINT:METRIC" };
         var force = new Option<bool>("--force") { Description = $"Run a design larger than --max-scenarios." };
         var max = new Option<long>("--max-scenarios") { Description = "Largest design run without --force.", HelpName = "N", DefaultValueFactory = _ => SweepSpecReader.DefaultMaxScenarios };
-        var solver = new SolverSettings();
+        var solver = new SolverSettings(SolverOptions.Default);
         var command = new Command("sweep", "Run a parameter sweep: every scenario of a spec's design (grid, Latin hypercube or scrambled Sobol over doses, days, intervals, routes, products and model parameters) measured against the reference regimen with compare's metrics; results.csv is written as scenarios finish and can be resumed, sharded and merged.");
         foreach (var option in new Option[] { spec, output, threads, seed, resume, shard, rank, force, max }) command.Add(option);
         posterior.AddTo(command);

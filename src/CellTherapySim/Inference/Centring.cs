@@ -10,14 +10,19 @@ public sealed record CentringChoice(string Parameter, bool Centred, double EtaSd
 /// Chooses per random effect between the non-centred and the centred parametrisation (<see cref="FitModel.Centred"/>)
 /// from how strongly the data inform each animal: a pilot <see cref="LaplaceStart"/> of the non-centred posterior from
 /// the prior medians gives each ηᵢ's conditional variance 1/(1 + I·ω²) (I the data's information on the animal's log
-/// value); below 1/2 (I·ω² &gt; 1: the data outweigh the population prior) the centred form samples better, above it the
-/// non-centred one (Papaspiliopoulos, Roberts &amp; Sköld 2007; Betancourt &amp; Girolami 2015). Deterministic: it uses
-/// no random numbers that the chains use, so every chain runs on the same parametrisation.
+/// value). A centred coordinate keeps a coupling of weight 1/(1 + I·ω²) to its population value and ω, a non-centred
+/// one the rest (Papaspiliopoulos, Roberts &amp; Sköld 2007; Betancourt &amp; Girolami 2015); the two balance at 1/2,
+/// but the sampler's metric is dense over the population coordinates and diagonal over the animals', so the coupling
+/// of the centred form is the one it cannot absorb: a random effect is centred only when the data outweigh the
+/// population prior ninefold (variance below 0.1, SD 0.32). Measured on the shipped study: k_act (SD 0.43) centred
+/// gave R-hat 1.020 and tail ESS 248 for k_act in 4 × (1000 + 1000), non-centred 1.001 and 2,638; P0 (0.09) and W0
+/// (0.03) need centring. Deterministic: it uses no random numbers that the chains use, so every chain runs on the
+/// same parametrisation.
 /// </summary>
 public static class Centring
 {
     /// <summary>Conditional η variance below which a random effect is centred.</summary>
-    public const double Threshold = 0.5;
+    public const double Threshold = 0.1;
 
     /// <summary>The fit with its random effects centred where the data inform each animal strongly, and the choices.</summary>
     public static (FitModel Fit, IReadOnlyList<CentringChoice> Choices) Choose(FitModel fit, int seed)

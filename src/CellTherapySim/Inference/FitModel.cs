@@ -37,7 +37,7 @@ public sealed class FitModel
     {
         Compiled = compiled;
         Data = data;
-        SolverOptions = settings.SolverOptions ?? SolverOptions.Default;
+        SolverOptions = settings.SolverOptions ?? SolverOptions.Fitting;
         BaseParameters = settings.Parameters ?? compiled.DefaultParameters();
         var model = compiled.Definition;
         var freeNames = settings.Free ?? model.Parameters.Where(p => p.Fitted).Select(p => p.Name).ToList();

@@ -45,7 +45,7 @@ public sealed class FitPosterior : ILogDensity
         var data = fit.Data;
         var model = fit.Compiled;
         // The sensitivities out of error control: the gradient is then that of the computed log density (see SensitivitySimulator).
-        _simulator = new SensitivitySimulator(model, fit.Free, fit.SolverOptions, controlSensitivities: false);
+        _simulator = new SensitivitySimulator(model, fit.Free, fit.SolverOptions, controlSensitivities: false, reuseResults: true);
         _plain = new Simulator(model, SolverKind.Stiff, fit.SolverOptions);
         _readout = new ReadoutSensitivity(model, fit.Free);
         _parameters = (double[])fit.BaseParameters.Clone();

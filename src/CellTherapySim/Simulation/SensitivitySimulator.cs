@@ -43,6 +43,11 @@ public sealed class SensitivitySimulator
     private readonly ReadoutSensitivity _readoutSensitivity;
     private readonly Dictionary<(ulong Zero, ulong Dosed, ulong Integrate), Reduction> _reductions = [];
     private double[] _output = [];
+    private readonly bool _reuseResults;
+    private readonly Dictionary<int, Buffers> _buffers = [];
+
+    /// <summary>The arrays of a result with a given number of output times, kept when results are reused.</summary>
+    private sealed record Buffers(double[] Times, double[] States, double[] Readouts, double[] StateSensitivities, double[] ReadoutSensitivities);
 
     /// <summary>The equations of one pattern of dormant states and integrated columns, with their system and work vector.</summary>
     private sealed record Reduction(SensitivityEquations Equations, SensitivityOdeSystem System, double[] Z, int[]? States);
@@ -50,11 +55,14 @@ public sealed class SensitivitySimulator
     /// <summary>
     /// Creates a simulator for <paramref name="model"/> with sensitivities to the parameters <paramref name="freeParameters"/>
     /// (model parameter indices, distinct) and the given tolerances (for states and sensitivities alike), the sensitivities
-    /// in the error control unless <paramref name="controlSensitivities"/> is false (see the remarks).
+    /// in the error control unless <paramref name="controlSensitivities"/> is false (see the remarks). With
+    /// <paramref name="reuseResults"/> each result's arrays are those of the previous result with as many output times,
+    /// overwritten (nothing large is allocated per call: for a caller that is done with a result before the next one).
     /// </summary>
-    public SensitivitySimulator(CompiledModel model, IReadOnlyList<int> freeParameters, SolverOptions? options = null, bool controlSensitivities = true)
+    public SensitivitySimulator(CompiledModel model, IReadOnlyList<int> freeParameters, SolverOptions? options = null, bool controlSensitivities = true,
+        bool reuseResults = false)
     {
-        _controlSensitivities = controlSensitivities;
+        (_controlSensitivities, _reuseResults) = (controlSensitivities, reuseResults);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(freeParameters);
         foreach (var k in freeParameters)
@@ -119,8 +127,10 @@ public sealed class SensitivitySimulator
         reduction.System.Parameters = parameters;
         var statistics = DoseSchedule.Integrate(Model, _solver, reduction.System, _options, parameters, doses, start.Time, z, times, output, reduction.States);
 
-        var (trajectoryStates, readouts) = (new double[count * n], new double[count * nr]);
-        var (dStates, dReadouts) = (new double[count * n * nf], new double[count * nr * nf]);
+        var buffers = Results(count, n, nr, nf);
+        Array.Copy(times, buffers.Times, count);
+        var (trajectoryStates, readouts, dStates, dReadouts) = (buffers.States, buffers.Readouts, buffers.StateSensitivities, buffers.ReadoutSensitivities);
+        if (_reuseResults) Array.Clear(dStates);
         Array.Clear(_x);
         for (var time = 0; time < count; time++)
         {
@@ -134,8 +144,17 @@ public sealed class SensitivitySimulator
             _readoutSensitivity.Evaluate(times[time], _x, dStates.AsSpan(time * n * nf, n * nf), parameters,
                 readouts.AsSpan(time * nr, nr), dReadouts.AsSpan(time * nr * nf, nr * nf));
         }
-        var trajectory = new Trajectory((double[])times.Clone(), trajectoryStates, readouts, n, nr, statistics);
+        var trajectory = new Trajectory(buffers.Times, trajectoryStates, readouts, n, nr, statistics);
         return new SensitivityTrajectory(trajectory, FreeParameters, dStates, dReadouts);
+    }
+
+    /// <summary>The arrays of a result with <paramref name="count"/> output times: fresh, or the kept ones when results are reused.</summary>
+    private Buffers Results(int count, int n, int nr, int nf)
+    {
+        if (_reuseResults && _buffers.TryGetValue(count, out var kept)) return kept;
+        var buffers = new Buffers(new double[count], new double[count * n], new double[count * nr], new double[count * n * nf], new double[count * nr * nf]);
+        if (_reuseResults) _buffers[count] = buffers;
+        return buffers;
     }
 
     /// <summary>

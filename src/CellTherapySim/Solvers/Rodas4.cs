@@ -131,35 +131,55 @@ public sealed class Rodas4 : IOdeSolver
             double hc61 = C61 / h, hc62 = C62 / h, hc63 = C63 / h, hc64 = C64 / h, hc65 = C65 / h;
             double hd1 = h * D1, hd2 = h * D2, hd3 = h * D3, hd4 = h * D4;
 
-            for (int i = 0; i < n; i++) k1[i] = f0[i] + hd1 * dfdt[i];
+            // Each line's terms are added left to right, as written in RODAS.f (VectorArithmetic keeps that rounding).
+            VectorArithmetic.Combine(k1, f0, hd1, dfdt, n);
             SolveStage(structured, k1, n);
 
-            for (int i = 0; i < n; i++) yNew[i] = y[i] + A21 * k1[i];
+            VectorArithmetic.Combine(yNew, y, A21, k1, n);
             system.Evaluate(t + C2 * h, yNew, f);
-            for (int i = 0; i < n; i++) k2[i] = f[i] + hd2 * dfdt[i] + hc21 * k1[i];
+            VectorArithmetic.Combine(k2, f, hd2, dfdt, n);
+            VectorArithmetic.AddScaled(k2, hc21, k1, n);
             SolveStage(structured, k2, n);
 
-            for (int i = 0; i < n; i++) yNew[i] = y[i] + A31 * k1[i] + A32 * k2[i];
+            VectorArithmetic.Combine(yNew, y, A31, k1, n);
+            VectorArithmetic.AddScaled(yNew, A32, k2, n);
             system.Evaluate(t + C3 * h, yNew, f);
-            for (int i = 0; i < n; i++) k3[i] = f[i] + hd3 * dfdt[i] + hc31 * k1[i] + hc32 * k2[i];
+            VectorArithmetic.Combine(k3, f, hd3, dfdt, n);
+            VectorArithmetic.AddScaled(k3, hc31, k1, n);
+            VectorArithmetic.AddScaled(k3, hc32, k2, n);
             SolveStage(structured, k3, n);
 
-            for (int i = 0; i < n; i++) yNew[i] = y[i] + A41 * k1[i] + A42 * k2[i] + A43 * k3[i];
+            VectorArithmetic.Combine(yNew, y, A41, k1, n);
+            VectorArithmetic.AddScaled(yNew, A42, k2, n);
+            VectorArithmetic.AddScaled(yNew, A43, k3, n);
             system.Evaluate(t + C4 * h, yNew, f);
-            for (int i = 0; i < n; i++) k4[i] = f[i] + hd4 * dfdt[i] + hc41 * k1[i] + hc42 * k2[i] + hc43 * k3[i];
+            VectorArithmetic.Combine(k4, f, hd4, dfdt, n);
+            VectorArithmetic.AddScaled(k4, hc41, k1, n);
+            VectorArithmetic.AddScaled(k4, hc42, k2, n);
+            VectorArithmetic.AddScaled(k4, hc43, k3, n);
             SolveStage(structured, k4, n);
 
-            for (int i = 0; i < n; i++) yNew[i] = y[i] + A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i];
+            VectorArithmetic.Combine(yNew, y, A51, k1, n);
+            VectorArithmetic.AddScaled(yNew, A52, k2, n);
+            VectorArithmetic.AddScaled(yNew, A53, k3, n);
+            VectorArithmetic.AddScaled(yNew, A54, k4, n);
             system.Evaluate(tNew, yNew, f);
-            for (int i = 0; i < n; i++) k5[i] = f[i] + hc51 * k1[i] + hc52 * k2[i] + hc53 * k3[i] + hc54 * k4[i];
+            VectorArithmetic.Combine(k5, f, hc51, k1, n);
+            VectorArithmetic.AddScaled(k5, hc52, k2, n);
+            VectorArithmetic.AddScaled(k5, hc53, k3, n);
+            VectorArithmetic.AddScaled(k5, hc54, k4, n);
             SolveStage(structured, k5, n);
 
             // Embedded 3rd-order solution, then the last stage: its solution u6 is the error estimate.
-            for (int i = 0; i < n; i++) yNew[i] += k5[i];
+            VectorArithmetic.Add(yNew, k5, n);
             system.Evaluate(tNew, yNew, f);
-            for (int i = 0; i < n; i++) k6[i] = f[i] + hc61 * k1[i] + hc62 * k2[i] + hc63 * k3[i] + hc64 * k4[i] + hc65 * k5[i];
+            VectorArithmetic.Combine(k6, f, hc61, k1, n);
+            VectorArithmetic.AddScaled(k6, hc62, k2, n);
+            VectorArithmetic.AddScaled(k6, hc63, k3, n);
+            VectorArithmetic.AddScaled(k6, hc64, k4, n);
+            VectorArithmetic.AddScaled(k6, hc65, k5, n);
             SolveStage(structured, k6, n);
-            for (int i = 0; i < n; i++) yNew[i] += k6[i];
+            VectorArithmetic.Add(yNew, k6, n);
             stats.FunctionEvaluations += 5;
 
             double err = structured is null ? OdeSolverSupport.ErrorNorm(k6, y, yNew, n, atol, options.AbsoluteToleranceScales, rtol) : structured.ErrorNorm(k6, y, yNew, atol, rtol);

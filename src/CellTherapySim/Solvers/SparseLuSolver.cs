@@ -9,7 +9,7 @@ namespace CellTherapySim.Solvers;
 /// sides at once: the factors of a sparse Jacobian are sparse, and a structured system (e.g. forward sensitivities)
 /// solves several right-hand sides with one factorization. <see cref="Prepare"/> collects the nonzeros by rows (once per
 /// factorization); <see cref="Solve"/> then substitutes row by row, accumulating in registers, four right-hand sides
-/// per 256-bit vector. Work arrays are sized at construction; nothing is allocated afterwards.
+/// per 256-bit vector (two per 128-bit one for what remains). Work arrays are sized at construction; nothing is allocated afterwards.
 /// </summary>
 internal sealed class SparseLuSolver
 {
@@ -70,6 +70,8 @@ internal sealed class SparseLuSolver
         int column = 0;
         if (Vector256.IsHardwareAccelerated)
             for (; column + 4 <= count; column += 4) Substitute<FourColumns, Vector256<double>>(ref Unsafe.Add(ref b0, column), count);
+        if (Vector128.IsHardwareAccelerated)
+            for (; column + 2 <= count; column += 2) Substitute<TwoColumns, Vector128<double>>(ref Unsafe.Add(ref b0, column), count);
         for (; column < count; column++) Substitute<OneColumn, double>(ref Unsafe.Add(ref b0, column), count);
     }
 
@@ -107,6 +109,14 @@ internal sealed class SparseLuSolver
         public static void Store(double value, ref double destination) => destination = value;
         public static double MultiplySubtract(double sum, double factor, double value) => sum - factor * value;
         public static double Scale(double value, double factor) => value * factor;
+    }
+
+    private struct TwoColumns : IColumns<Vector128<double>>
+    {
+        public static Vector128<double> Load(ref double source) => Vector128.LoadUnsafe(ref source);
+        public static void Store(Vector128<double> value, ref double destination) => value.StoreUnsafe(ref destination);
+        public static Vector128<double> MultiplySubtract(Vector128<double> sum, double factor, Vector128<double> value) => sum - Vector128.Create(factor) * value;
+        public static Vector128<double> Scale(Vector128<double> value, double factor) => value * factor;
     }
 
     private struct FourColumns : IColumns<Vector256<double>>
