@@ -40,7 +40,7 @@ public static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            var problems = string.Join(" ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Trim()).Distinct());
+            var problems = ParseMessages.Describe(parsed);
             var usage = $"ctsim {string.Join(' ', CommandPath(parsed))} --help".Replace("  ", " ");
             error.WriteLine($"ctsim: error: {problems} (run '{usage}' for usage)");
             return BadInput;

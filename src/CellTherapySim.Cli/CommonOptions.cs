@@ -20,9 +20,9 @@ internal static class CommonOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "Worker threads (default: all cores). Results do not depend on it.",
+        Description = "Worker threads (as many as the machine has cores unless given). Results do not depend on it.",
         DefaultValueFactory = _ => Environment.ProcessorCount,
-        CustomParser = result => PositiveInteger(result, "--threads"),
+        CustomParser = result => PositiveInteger(result, "--threads", 1024),
     };
 
     /// <summary>Rejects each of <paramref name="options"/> the user gave: "OPTION: <paramref name="problem"/>".</summary>
@@ -33,12 +33,18 @@ internal static class CommonOptions
                 throw new InputException(option.Name, problem);
     }
 
-    /// <summary>A whole number ≥ 1 from an option's single token, or a parse error naming the option.</summary>
-    public static int PositiveInteger(System.CommandLine.Parsing.ArgumentResult result, string name)
+    /// <summary>
+    /// A whole number from 1 to <paramref name="max"/> from an option's single token, or a parse error naming the option
+    /// and the range (counts are range-checked here so that nothing downstream can overflow).
+    /// </summary>
+    public static int PositiveInteger(System.CommandLine.Parsing.ArgumentResult result, string name, int max)
     {
         var text = result.Tokens[0].Value;
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1) return value;
-        result.AddError($"{name}: '{text}' is not a whole number ≥ 1");
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is >= 1 && value <= max) return (int)value;
+        var digits = text.TrimStart('+');
+        result.AddError(digits.Length > 0 && digits.All(char.IsAsciiDigit) && digits.TrimStart('0').Length > 0
+            ? $"{name}: {text} is more than {max.ToString("N0", CultureInfo.InvariantCulture)}, the largest allowed"
+            : $"{name}: '{text}' is not a whole number ≥ 1");
         return default;
     }
 }
@@ -50,7 +56,7 @@ internal sealed class SolverSettings(SolverOptions defaults)
     private readonly Option<double> _atol = PositiveNumber("--atol", "Absolute tolerance of the solver (scaled per state by the model file's atol).", defaults.AbsoluteTolerance);
     private readonly Option<SolverKind> _solver = new("--solver")
     {
-        Description = "stiff (Rodas4, analytic Jacobian) or nonstiff (Dormand-Prince 5(4)). Default: stiff.",
+        Description = "stiff (Rodas4, analytic Jacobian) or nonstiff (Dormand-Prince 5(4)).",
         HelpName = "stiff|nonstiff",
         DefaultValueFactory = _ => SolverKind.Stiff,
         CustomParser = result =>
@@ -103,7 +109,7 @@ internal sealed class PosteriorSettings(string description)
         Description = "With --posterior: draws used, thinned evenly over the pooled chains from a seeded offset (--seed).",
         HelpName = "K",
         DefaultValueFactory = _ => 100,
-        CustomParser = r => CommonOptions.PositiveInteger(r, "--draws"),
+        CustomParser = r => CommonOptions.PositiveInteger(r, "--draws", 1_000_000),
     };
 
     /// <summary>Adds the two options to <paramref name="command"/>.</summary>

@@ -34,7 +34,7 @@ internal sealed class CompareCommand
         Description = "Virtual animals; each is simulated untreated and under every regimen (paired).",
         HelpName = "N",
         DefaultValueFactory = _ => 1000,
-        CustomParser = result => CommonOptions.PositiveInteger(result, "--animals"),
+        CustomParser = result => CommonOptions.PositiveInteger(result, "--animals", 10_000_000),
     };
     private readonly Option<string[]> _thresholds = new("--threshold")
     {
@@ -108,7 +108,7 @@ internal sealed class CompareCommand
     private ComparisonDesign StudyDesign(ParseResult parse, string path)
     {
         CommonOptions.RejectGiven(parse, "cannot be combined with --study (the study file gives the model, regimens, readout days and endpoints)", _regimens, _model, _injury, _times);
-        return ComparisonDesign.FromStudy(StudyFileReader.ReadFile(path));
+        return ComparisonDesign.FromStudy(StudyInput.Read(path));
     }
 
     private ComparisonDesign CommandLineDesign(ParseResult parse)

@@ -14,7 +14,7 @@ internal static class DesignFile
     {
         if (Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml")
         {
-            var study = StudyFileReader.ReadFile(path);
+            var study = StudyInput.Read(path);
             var design = study.Design;
             return (new DerivedDesign(design, design.Groups.Select(g => new GroupRegimen(g.Name, g.Doses, [])).ToList()), study.BodyWeight);
         }

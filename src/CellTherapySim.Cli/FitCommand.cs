@@ -25,13 +25,13 @@ internal static class FitCommand
         var randomEffects = new Option<string?>("--random-effects") { Description = "Comma-separated parameters that vary between animals (log-normal, logit-normal if bounded in (0, 1); ω ~ half-normal(0, 0.5)); added to the free parameters when not free. Needs individual data.", HelpName = "NAMES" };
         var centred = new Option<string>("--centred")
         {
-            Description = "Random effects sampled centred (log θᵢ ~ Normal(log θ, ω)) rather than non-centred: auto (default: those whose data pin each animal down, from a pilot Laplace pass), none, or comma-separated names.",
+            Description = "Random effects sampled centred (log θᵢ ~ Normal(log θ, ω)) rather than non-centred: auto (those whose data pin each animal down, from a pilot Laplace pass), none, or comma-separated names.",
             HelpName = "auto|none|NAMES",
             DefaultValueFactory = _ => "auto",
         };
-        var chains = Count("--chains", "Number of chains.", 4);
-        var warmup = Count("--warmup", "Warm-up iterations per chain (step size and metric adaptation; not saved).", 1000);
-        var draws = Count("--draws", "Draws per chain after warm-up.", 1000);
+        var chains = Count("--chains", "Number of chains.", 4, 64);
+        var warmup = Count("--warmup", "Warm-up iterations per chain (step size and metric adaptation; not saved).", 1000, 1_000_000);
+        var draws = Count("--draws", "Draws per chain after warm-up.", 1000, 1_000_000);
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var metric = new Option<string>("--metric")
@@ -40,7 +40,7 @@ internal static class FitCommand
             DefaultValueFactory = _ => "dense",
         };
         metric.AcceptOnlyFromAmong("dense", "diag");
-        var maxDepth = Count("--max-depth", "Maximum tree depth of NUTS.", 10);
+        var maxDepth = Count("--max-depth", "Maximum tree depth of NUTS.", 10, 20);
         var adaptDelta = new Option<double>("--adapt-delta")
         {
             Description = "Target acceptance statistic of the step-size adaptation (Stan's adapt_delta), in (0, 1); raise it (e.g. 0.9, 0.95) when transitions diverge.",
@@ -255,10 +255,10 @@ internal static class FitCommand
     private static List<string> Names(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
 
-    private static Option<int> Count(string name, string description, int defaultValue) => new(name)
+    private static Option<int> Count(string name, string description, int defaultValue, int max) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result => CommonOptions.PositiveInteger(result, name),
+        CustomParser = result => CommonOptions.PositiveInteger(result, name, max),
     };
 }

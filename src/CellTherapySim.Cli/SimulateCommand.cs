@@ -36,7 +36,7 @@ internal static class SimulateCommand
         {
             Description = "With --study: animals per group (default: the study's).",
             HelpName = "N",
-            CustomParser = result => CommonOptions.PositiveInteger(result, "--animals-per-group"),
+            CustomParser = result => CommonOptions.PositiveInteger(result, "--animals-per-group", 1_000_000),
         };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
@@ -59,7 +59,7 @@ internal static class SimulateCommand
             Description = "With --engine agent: independent stochastic runs of the animal; the CSV gives the ODE value, the replicate mean and 5%/95% quantiles.",
             HelpName = "R",
             DefaultValueFactory = _ => 10,
-            CustomParser = result => CommonOptions.PositiveInteger(result, "--replicates"),
+            CustomParser = result => CommonOptions.PositiveInteger(result, "--replicates", 100_000),
         };
         var snapshots = new Option<string?>("--snapshots") { Description = "With --engine agent: a folder for lattice snapshots (per site: microglia, fields, engrafted cells) of every replicate, and snapshots.csv.", HelpName = "DIR" };
         var snapshotDays = new Option<string?>("--snapshot-days") { Description = "With --snapshots: days to snapshot, e.g. 7,9,15 (default: the last output day).", HelpName = "DAYS" };
@@ -94,7 +94,7 @@ internal static class SimulateCommand
             {
                 CommonOptions.RejectGiven(parse, "cannot be combined with --study (the study file gives the model, groups, regimens and readout days)", model, injury, doses, times);
                 CommonOptions.RejectGiven(parse, "cannot be combined with --study (each virtual animal is one agent-based run)", replicates, snapshots);
-                var studyFile = StudyFileReader.ReadFile(studyPath);
+                var studyFile = StudyInput.Read(studyPath);
                 var compiledStudyModel = CompiledModel.Compile(studyFile.Model);
                 var cohortOptions = new CohortOptions(parse.GetValue(animals), parse.GetValue(seed), parse.GetValue(threads), !parse.GetValue(noNoise), solverKind, solverOptions,
                     agentEngine ? AgentModel.Compile(compiledStudyModel) : null);

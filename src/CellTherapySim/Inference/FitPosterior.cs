@@ -127,9 +127,10 @@ public sealed class FitPosterior : ILogDensity
                 {
                     trajectory = _simulator.Simulate(_parameters, _initial[unit.Scenario], scenario.Doses, scenario.Times);
                 }
-                catch (SimulationException)
+                catch (SimulationException failure)
                 {
                     Failures++;
+                    LastFailure = $"{Describe(unit)}: {failure.Message}";
                     return double.NegativeInfinity;
                 }
             }
@@ -191,6 +192,44 @@ public sealed class FitPosterior : ILogDensity
         }
         return lp;
     }
+
+    /// <summary>The last simulation that failed in <see cref="Evaluate"/>: which animal or design, and why.</summary>
+    public string? LastFailure { get; private set; }
+
+    /// <summary>
+    /// Why the log density or its gradient at <paramref name="q"/> is not finite, in words — the first term that is not:
+    /// a prior, a simulation (the animal or design and the solver's message) or a reading (its animal, day, endpoint and
+    /// value) —, or null when both are finite.
+    /// </summary>
+    public string? WhyNotFinite(ReadOnlySpan<double> q)
+    {
+        var fit = _fit;
+        LastFailure = null;
+        var gradient = new double[fit.Dimension];
+        var lp = Evaluate(q, gradient);
+        if (double.IsFinite(lp) && gradient.All(double.IsFinite)) return null;
+        var theta = fit.Constrain(q);
+        for (var i = 0; i < fit.PriorCount; i++)
+            if (!double.IsFinite(fit.Priors[i].LogDensity(theta[i], out _)))
+                return $"the prior of {fit.Names[i]} is not finite at {theta[i]:G6}";
+        if (LastFailure is { } failure) return $"the simulation of {failure}";
+        var pointwise = new double[ObservationCount];
+        LogLikelihoods(q, pointwise);
+        var data = fit.Data;
+        for (var r = 0; r < data.Readings.Count; r++)
+            if (!double.IsFinite(pointwise[r]) && data.Readings[r] is var reading)
+                return $"reading {r + 1} of the data (animal {data.AnimalNames[reading.Animal]}, day {data.Scenarios[reading.Scenario].Times[reading.Time]:G6}, " +
+                    $"{fit.Compiled.Definition.Endpoints[reading.Endpoint].Name} = {reading.Value:G6}) has log-likelihood {pointwise[r]:G6}";
+        for (var m = 0; m < data.Means.Count; m++)
+            if (!double.IsFinite(pointwise[data.Readings.Count + m]))
+                return $"group mean {m + 1} of the data has log-likelihood {pointwise[data.Readings.Count + m]:G6}";
+        return "the gradient is not finite";
+    }
+
+    /// <summary>The animal (or, for a shared simulation, the design) that <paramref name="unit"/> simulates, for messages.</summary>
+    private string Describe(Unit unit) => unit.SimulatedAnimal >= 0
+        ? $"animal {_fit.Data.AnimalNames[unit.SimulatedAnimal]}"
+        : $"design {unit.Scenario + 1} ({_fit.Data.Scenarios[unit.Scenario].Injury}, {_fit.Data.Scenarios[unit.Scenario].Doses.Count} doses)";
 
     /// <summary>Number of pointwise log-likelihood terms: every reading, then every group mean, in the data's order.</summary>
     public int ObservationCount => _fit.Data.Readings.Count + _fit.Data.Means.Count;

@@ -55,9 +55,17 @@ public static class FitRunner
         Action<ChainProgress>? progress = null, CancellationToken cancellation = default)
     {
         var results = new ChainResult[settings.Chains];
-        Parallel.For(0, settings.Chains,
-            new ParallelOptions { MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount },
-            c => results[c] = RunChain(fit, settings, c + 1, openChain, progress, cancellation));
+        try
+        {
+            Parallel.For(0, settings.Chains,
+                new ParallelOptions { MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount },
+                c => results[c] = RunChain(fit, settings, c + 1, openChain, progress, cancellation));
+        }
+        catch (AggregateException failure) when (failure.InnerExceptions.Count > 0)
+        {
+            // A chain's own error (e.g. no initial point), not the parallel loop's wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure.InnerExceptions[0]).Throw();
+        }
         return results;
     }
 
@@ -134,8 +142,8 @@ public static class FitRunner
     private static int LaplaceBudget(int dimension) => 200 + 5 * dimension;
 
     /// <summary>An initial point with a finite density and gradient (up to 100 tries, as Stan does).</summary>
-    /// <exception cref="Simulation.SimulationException">None of the tries gave a finite log density.</exception>
-    private static double[] InitialPoint(FitModel fit, ILogDensity density, Random random, double radius)
+    /// <exception cref="Simulation.SimulationException">None of the tries gave a finite log density: the message names why at the prior medians.</exception>
+    private static double[] InitialPoint(FitModel fit, CountingDensity density, Random random, double radius)
     {
         var gradient = new double[fit.Dimension];
         for (var attempt = 0; attempt < 100; attempt++)
@@ -144,7 +152,9 @@ public static class FitRunner
             var lp = density.Evaluate(q, gradient);
             if (double.IsFinite(lp) && gradient.All(double.IsFinite)) return q;
         }
-        throw new Simulation.SimulationException($"no initial point with a finite log density in 100 tries within ±{radius} of the prior medians; the model may not integrate near them");
+        var cause = density.Inner.WhyNotFinite(fit.InitialPoint(random, 0));
+        throw new Simulation.SimulationException($"no initial point with a finite log density in 100 tries within ±{radius} of the prior medians" +
+            (cause is null ? "; the model may not integrate near them" : $"; at the prior medians {cause}"));
     }
 
     /// <summary>Counts gradient evaluations of the density it wraps.</summary>

@@ -18,6 +18,7 @@ public sealed class PriorDensity
     public PriorDensity(Prior prior)
     {
         _family = prior.Family;
+        Support = prior.Support;
         var args = prior.Arguments;
         (_a, _b, _distribution) = prior.Family switch
         {
@@ -30,14 +31,8 @@ public sealed class PriorDensity
         };
     }
 
-    /// <summary>The support of the family, as the transform to the unconstrained space needs it.</summary>
-    public (double Lower, double Upper) Support => _family switch
-    {
-        PriorFamily.LogNormal or PriorFamily.HalfNormal => (0, double.PositiveInfinity),
-        PriorFamily.Beta => (0, 1),
-        PriorFamily.Uniform => (_a, _b),
-        _ => (double.NegativeInfinity, double.PositiveInfinity),
-    };
+    /// <summary>The support of the family, as the transform to the unconstrained space needs it (<see cref="Prior.Support"/>).</summary>
+    public (double Lower, double Upper) Support { get; }
 
     /// <summary>log p(θ) (the half-normal includes its factor 2) and d log p/dθ.</summary>
     public double LogDensity(double theta, out double derivative)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using CellTherapySim.Modeling.Expressions;
 using YamlDotNet.RepresentationModel;
@@ -72,10 +73,13 @@ public static partial class ModelFileReader
             var what = $"parameter '{name}'";
             var entry = yaml.Mapping(node, $"{what} (value, unit, description, prior, source)");
             foreach (var _ in yaml.Entries(entry, what, ParameterKeys)) { }
-            var value = yaml.Number(yaml.Required(entry, "value", what), $"the value of {what}");
+            var valueNode = yaml.Required(entry, "value", what);
+            var value = yaml.Number(valueNode, $"the value of {what}");
             var unit = yaml.Text(yaml.Required(entry, "unit", what), $"the unit of {what}");
             if (unit.Length == 0) throw yaml.Error(keyNode, $"{what} has an empty unit; write \"1\" for a dimensionless parameter");
             var prior = YamlNodes.Optional(entry, "prior") is { } p ? ReadPrior(yaml, p, what) : DefaultPrior(yaml, keyNode, value, what);
+            if (!prior.Allows(value))
+                throw yaml.Error(valueNode, $"{what} has value {value.ToString(CultureInfo.InvariantCulture)}, outside its prior {prior}; expected {prior.Limits(name)}");
             result.Add(new ParameterDefinition(
                 name, value, unit,
                 OptionalText(yaml, entry, "description", what),
@@ -86,6 +90,10 @@ public static partial class ModelFileReader
         if (result.Count == 0) throw yaml.Error(map, "'parameters' is empty; a model needs at least one parameter");
         return result;
     }
+
+    /// <summary>An initial state value: a number ≥ 0 (states are amounts, concentrations or activities).</summary>
+    private static double InitialValue(YamlNodes yaml, YamlNode node, string what) =>
+        yaml.Number(node, what) is >= 0 and var value ? value : throw yaml.Error(node, $"{what} is negative; expected a number ≥ 0 (a state is an amount, a concentration or an activity)");
 
     private static Prior DefaultPrior(YamlNodes yaml, YamlNode at, double value, string what) =>
         value > 0 ? Prior.DefaultFor(value) : throw yaml.Error(at, $"{what} has value {value} and no prior; give a 'prior' (the default log-normal needs a positive value)");
@@ -119,7 +127,7 @@ public static partial class ModelFileReader
             foreach (var _ in yaml.Entries(entry, what, StateKeys)) { }
             result.Add(new StateDefinition(
                 name,
-                YamlNodes.Optional(entry, "initial") is { } i ? yaml.Number(i, $"the initial value of {what}") : 0.0,
+                YamlNodes.Optional(entry, "initial") is { } i ? InitialValue(yaml, i, $"the initial value of {what}") : 0.0,
                 yaml.Text(yaml.Required(entry, "unit", what), $"the unit of {what}"),
                 OptionalText(yaml, entry, "description", what),
                 YamlNodes.Optional(entry, "atol") is { } a ? yaml.Number(a, $"the absolute tolerance of {what}") is > 0 and var atol ? atol
@@ -348,7 +356,7 @@ public static partial class ModelFileReader
                 {
                     var index = states.FindIndex(s => s.Name == state);
                     if (index < 0) throw yaml.Error(stateNode, $"{what} sets '{state}', which is not a state");
-                    initial.Add((index, yaml.Number(v, $"the initial value of '{state}' in {what}")));
+                    initial.Add((index, InitialValue(yaml, v, $"the initial value of '{state}' in {what}")));
                 }
             }
             result.Add(new InjuryPreset(name, OptionalText(yaml, entry, "description", what), initial));

@@ -46,6 +46,35 @@ public sealed record Prior(PriorFamily Family, IReadOnlyDictionary<string, doubl
         _ => null,
     };
 
+    /// <summary>The values the family allows: (0, ∞) for log-normal, [0, ∞) half-normal, (0, 1) beta, [lower, upper] uniform, all reals for normal.</summary>
+    public (double Lower, double Upper) Support => Family switch
+    {
+        PriorFamily.LogNormal or PriorFamily.HalfNormal => (0, double.PositiveInfinity),
+        PriorFamily.Beta => (0, 1),
+        PriorFamily.Uniform => (Arguments["lower"], Arguments["upper"]),
+        _ => (double.NegativeInfinity, double.PositiveInfinity),
+    };
+
+    /// <summary>Whether <paramref name="value"/> is a possible value under the prior (the ends of the support as the family's density allows them).</summary>
+    public bool Allows(double value) => Family switch
+    {
+        PriorFamily.LogNormal => value > 0,
+        PriorFamily.HalfNormal => value >= 0,
+        PriorFamily.Beta => value is > 0 and < 1,
+        PriorFamily.Uniform => value >= Arguments["lower"] && value <= Arguments["upper"],
+        _ => double.IsFinite(value),
+    };
+
+    /// <summary>The allowed values of a parameter <paramref name="name"/> in words, e.g. "k_act > 0" or "0 < ImaxP < 1".</summary>
+    public string Limits(string name) => Family switch
+    {
+        PriorFamily.LogNormal => $"{name} > 0",
+        PriorFamily.HalfNormal => $"{name} ≥ 0",
+        PriorFamily.Beta => $"0 < {name} < 1",
+        PriorFamily.Uniform => $"{Arguments["lower"]:G6} ≤ {name} ≤ {Arguments["upper"]:G6}",
+        _ => $"{name} finite",
+    };
+
     /// <summary>Compact text such as "lognormal(median=300, sdlog=0.5)".</summary>
     public override string ToString() =>
         $"{Family.ToString().ToLowerInvariant()}({string.Join(", ", ArgumentNames(Family).Select(n => $"{n}={Arguments[n]:G6}"))})";

@@ -19,7 +19,7 @@ public static class ObservationCsvWriter
     /// <summary>Writes the header and every animal's rows.</summary>
     public static void Write(TextWriter writer, IReadOnlyList<AnimalRecord> animals)
     {
-        var products = animals.Any(a => a.Doses.Any(d => d.Product != Dose.CellsProduct));
+        var products = animals.Any(a => a.Doses.Any(d => d.Product != Dose.CellsProduct && d.Amount != 0));
         var weights = animals.Any(a => a.BodyWeight is not null);
         writer.WriteLine(Header + (products ? $",{DataColumns.Product}" : "") + (weights ? $",{DataColumns.Weight}" : ""));
         foreach (var animal in animals) Write(writer, animal, products, weights);
@@ -29,7 +29,8 @@ public static class ObservationCsvWriter
     {
         var group = Csv.Field(animal.Group);
         var weight = weights ? $",{(animal.BodyWeight is { } w ? Csv.Number(w) : "")}" : "";
-        var doses = animal.Doses.OrderBy(d => d.Time).ToList();
+        // A zero dose is no dose event (DoseSchedule); the format has no zero-amount dose rows (an untreated animal has none).
+        var doses = animal.Doses.Where(dose => dose.Amount != 0).OrderBy(dose => dose.Time).ToList();
         var d = 0;
         void WriteDose(Dose dose) => writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{animal.Id},{group},{animal.Injury},{Csv.Number(dose.Time)},1,{Csv.Number(dose.Amount)},{dose.Route},,,{(products ? $",{dose.Product}" : "")}{weight}"));

@@ -21,6 +21,8 @@ public static class ParameterOverrides
                 throw new InputException(source, $"'{name}' is not a parameter of model '{model.Name}'; expected one of {string.Join(", ", model.Parameters.Select(p => p.Name))}");
             if (!double.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
                 throw new InputException(source, $"'{text}': '{valueText}' is not a number");
+            if (model.Parameters[index].Prior is var prior && !prior.Allows(value))
+                throw new InputException(source, $"'{text}': {valueText} is outside the prior of {name}, {prior}; expected {prior.Limits(name)}");
             result[index] = value;
         }
         return result;

@@ -91,8 +91,11 @@ public static class ObservationCsvReader
         var route = table.Required(Route, $"a dose row (EVID 1) needs the route: {routes}");
         if (definition.Route(route) is null)
             throw table.Error(Route, $"column {Route}: {model.DoseRoute(product, route).Problem}");
-        var amount = table.NonNegative(Amount, $"a dose row (EVID 1) needs the amount of {product} in {definition.Unit.Symbol}, ≥ 0{(product == Dose.CellsProduct ? ", e.g. 1000000" : "")}");
-        return new Dose(time, product, route, amount);
+        var expected = $"a dose row (EVID 1) needs the amount of {product} in {definition.Unit.Symbol}, > 0{(product == Dose.CellsProduct ? ", e.g. 1000000" : "")}";
+        var amount = table.NonNegative(Amount, expected);
+        return amount > 0
+            ? new Dose(time, product, route, amount)
+            : throw table.Error(Amount, $"column {Amount}: {table.Text(Amount)} is not a dose; {expected} (an untreated or vehicle animal has no dose rows)");
     }
 
     /// <summary>The row's body weight (WT, kg), or null when the column is absent or empty.</summary>
@@ -114,6 +117,8 @@ public static class ObservationCsvReader
         if (code is < -1 or > 1) throw table.Error(Cens, $"column {Cens}: {code} is not a censoring code; {codes}");
         var censoring = (Censoring)code;
         CheckCutoff(table, model, endpoint, value, censoring);
+        CheckRange(table, Value, endpoint, value, censoring);
+        animal.CheckRepeat(table, endpoint.Name, time);
         if (animal.LastDose is { } dose && dose.Time == time)
             throw table.Error(Time, $"column {Time}: this reading of animal {animal.Id} at day {Csv.Number(time)} comes after its dose at day {Csv.Number(time)} (line {dose.Line}); " +
                 "expected a reading at a dose's time before the dose row (readings are taken before dosing), or a later TIME");
@@ -131,6 +136,27 @@ public static class ObservationCsvReader
         if (Math.Abs(value - at) > 1e-9 * Math.Max(1, Math.Abs(at)))
             throw table.Error(Value, $"column {Value}: {table.Text(Value)} is {what} but is not the {side} cutoff of {endpoint.Name}, {Csv.Number(at)} {endpoint.Unit}; " +
                 $"expected a censored reading to be recorded at the cutoff (DV = {Csv.Number(at)}), or CENS 0");
+    }
+
+    /// <summary>
+    /// Checks that a reading is physically possible: ≥ 0 (> 0 for an endpoint with log-normal error, whose likelihood
+    /// needs its log), and, uncensored, within the endpoint's cutoffs (no reading can pass the cutoff: there the test
+    /// stops and the reading is censored); the reading is in <paramref name="column"/> (DV, or a summary's MEAN).
+    /// </summary>
+    internal static void CheckRange(CsvTable table, string column, EndpointDefinition endpoint, double value, Censoring censoring)
+    {
+        var positive = endpoint.ErrorModel == ErrorModel.Multiplicative;
+        if (positive ? value <= 0 : value < 0)
+            throw table.Error(column, $"column {column}: {table.Text(column)} is not a possible reading of {endpoint.Name}; expected {(positive ? "> 0" : "≥ 0")} {endpoint.Unit}" +
+                (positive ? " (its residual error is log-normal)" : ""));
+        if (censoring != Censoring.Exact) return;
+        var reading = column == Value;
+        if (endpoint.UpperCutoff is { } upper && value > upper)
+            throw table.Error(column, $"column {column}: {table.Text(column)} is above the upper cutoff of {endpoint.Name}, {Csv.Number(upper)} {endpoint.Unit}{(reading ? ", and not censored (CENS 0)" : "")}; " +
+                (reading ? $"expected a reading ≤ {Csv.Number(upper)}, or DV = {Csv.Number(upper)} with CENS -1 for no response up to the cutoff" : $"expected a group mean ≤ {Csv.Number(upper)} (a censored reading counts at the cutoff)"));
+        if (endpoint.LowerCutoff is { } lower && value < lower)
+            throw table.Error(column, $"column {column}: {table.Text(column)} is below the lower cutoff of {endpoint.Name}, {Csv.Number(lower)} {endpoint.Unit}{(reading ? ", and not censored (CENS 0)" : "")}; " +
+                (reading ? $"expected a reading ≥ {Csv.Number(lower)}, or DV = {Csv.Number(lower)} with CENS 1" : $"expected a group mean ≥ {Csv.Number(lower)}"));
     }
 
     /// <summary>One animal's rows so far, with what the consistency checks need.</summary>
@@ -166,6 +192,16 @@ public static class ObservationCsvReader
             if (time < Last.Time)
                 throw table.Error(Time, $"column {Time}: day {Csv.Number(time)} of animal {Id} comes after its day {Csv.Number(Last.Time)} (line {Last.Line}); expected the rows of an animal in time order (non-decreasing TIME)");
             Last = (time, table.Line);
+        }
+
+        private readonly Dictionary<(string Endpoint, double Time), int> _readings = [];
+
+        /// <summary>Checks that the animal has no other reading of <paramref name="endpoint"/> at <paramref name="time"/>; records this one.</summary>
+        public void CheckRepeat(CsvTable table, string endpoint, double time)
+        {
+            if (!_readings.TryAdd((endpoint, time), table.Line))
+                throw table.Error(DataColumns.Endpoint, $"column {DataColumns.Endpoint}: animal {Id} has a second {endpoint} reading at day {Csv.Number(time)} (the first on line {_readings[(endpoint, time)]}); " +
+                    "expected one reading per endpoint and day (average replicate trials into one reading)");
         }
 
         /// <summary>Adds a dose read on <paramref name="line"/>.</summary>

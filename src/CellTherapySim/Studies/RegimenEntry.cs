@@ -46,6 +46,8 @@ public sealed record RegimenEntry(string Route, string? Product, string? Amount,
         var dose = Dose.Create(0, product, Route, Amount ?? Cells!, model, p => error(RegimenField.Amount, p));
 
         var starts = new List<double>();
+        if (Day is not null && Days is not null)
+            throw error(RegimenField.Day, "has both 'day' and 'days'; use 'day: D' for one dose day or 'days: [D1, D2, ...]' for several");
         if (Day is { } day) starts.Add(day);
         if (Days is not null) starts.AddRange(Days);
         if (starts.Count == 0) throw error(RegimenField.Day, "has neither 'day' nor 'days'");

@@ -8,4 +8,7 @@ public sealed record Study(string Name, string Description, string Source, Model
 {
     /// <summary>The typical parameter values of the study's animals: <paramref name="model"/>'s values (a copy) with the study's body weight.</summary>
     public double[] TypicalParameters(double[] model) => Model.WithBodyWeight(model, BodyWeight);
+
+    /// <summary>What is allowed but probably a mistake (e.g. a dose after the last readout day), each located in the study file.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -32,14 +32,15 @@ public static class StudyFileReader
         var animals = YamlNodes.Optional(root, "animals_per_group") is { } n ? Count(yaml, n, "'animals_per_group'") : 10;
         var days = ReadDays(yaml, yaml.Required(root, "readout_days", "the study"));
         var endpoints = ReadEndpoints(yaml, root, model);
-        var groups = ReadGroups(yaml, yaml.Required(root, "groups", "the study"), model, animals);
+        var warnings = new List<string>();
+        var groups = ReadGroups(yaml, yaml.Required(root, "groups", "the study"), model, animals, days[^1], warnings);
         var variability = BetweenAnimalVariability.Read(yaml, root, model.Parameters) ?? model.Variability;
         var bodyWeight = YamlNodes.Optional(root, "body_weight") is { } bw ? BodyWeight(yaml, bw, model) : (double?)null;
 
         return new Study(
             YamlNodes.Optional(root, "name") is { } name ? yaml.Text(name, "'name'") : Path.GetFileNameWithoutExtension(file),
             YamlNodes.Optional(root, "description") is { } d ? yaml.Text(d, "'description'") : "",
-            file, model, new StudyDesign(groups, days, endpoints), variability, bodyWeight);
+            file, model, new StudyDesign(groups, days, endpoints), variability, bodyWeight) { Warnings = warnings };
     }
 
     /// <summary>The study's body weight (kg): the value of the model's body-weight parameter for its animals.</summary>
@@ -90,7 +91,7 @@ public static class StudyFileReader
         return endpoints;
     }
 
-    private static List<StudyGroup> ReadGroups(YamlNodes yaml, YamlNode node, ModelDefinition model, int defaultAnimals)
+    private static List<StudyGroup> ReadGroups(YamlNodes yaml, YamlNode node, ModelDefinition model, int defaultAnimals, double lastDay, List<string> warnings)
     {
         var groups = new List<StudyGroup>();
         foreach (var (name, keyNode, value) in yaml.Entries(yaml.Mapping(node, "'groups' (name: {injury, regimen, animals})"), "'groups'"))
@@ -104,7 +105,7 @@ public static class StudyFileReader
             if (model.Injury(injury) is null)
                 throw yaml.Error(injuryNode, $"unknown injury preset '{injury}' in {what}; expected one of {string.Join(", ", model.Injuries.Select(i => i.Name))}");
             var animals = YamlNodes.Optional(map, "animals") is { } a ? Count(yaml, a, $"the animals of {what}") : defaultAnimals;
-            var doses = YamlNodes.Optional(map, "regimen") is { } r ? ReadRegimen(yaml, r, model, what) : [];
+            var doses = YamlNodes.Optional(map, "regimen") is { } r ? ReadRegimen(yaml, r, model, what, lastDay, warnings) : [];
             groups.Add(new StudyGroup(name, injury, doses, animals));
         }
         if (groups.Count == 0) throw yaml.Error(node, "'groups' is empty; a study needs at least one group");
@@ -113,9 +114,10 @@ public static class StudyFileReader
 
     /// <summary>
     /// A regimen: a list of {route, cells | product and amount, day | days: [..], every, doses}; "every 7 days, 3 doses"
-    /// expands to 3 doses. The amount carries its unit (100ug, 150mg/kg); 'cells: N' is product cells, amount N.
+    /// expands to 3 doses. The amount carries its unit (100ug, 150mg/kg); 'cells: N' is product cells, amount N. A dose
+    /// after the last readout day can change no reading: a warning, located, added to <paramref name="warnings"/>.
     /// </summary>
-    private static List<Dose> ReadRegimen(YamlNodes yaml, YamlNode node, ModelDefinition model, string group)
+    private static List<Dose> ReadRegimen(YamlNodes yaml, YamlNode node, ModelDefinition model, string group, double lastDay, List<string> warnings)
     {
         var doses = new List<Dose>();
         foreach (var item in yaml.Sequence(node, $"the regimen of {group} (a list of {{route, cells, day}})"))
@@ -140,16 +142,21 @@ public static class StudyFileReader
                 daysNode is null ? null : yaml.Sequence(daysNode, "'days' (e.g. [7, 14])").Select(d => yaml.Number(d, "a dose day")).ToList(),
                 everyNode is null ? null : yaml.Number(everyNode, "'every' (days between doses)"),
                 countNode is null ? null : yaml.Number(countNode, "'doses' (number of doses)"));
-            doses.AddRange(entry.Expand(model, (field, problem) => yaml.Error(field switch
+            var expanded = entry.Expand(model, (field, problem) => yaml.Error(field switch
             {
                 RegimenField.Route => routeNode,
                 RegimenField.Product => productNode ?? routeNode,
                 RegimenField.Amount => amountNode ?? cellsNode ?? map,
-                RegimenField.Day => dayNode ?? daysNode ?? map,
+                RegimenField.Day => daysNode ?? dayNode ?? map,
                 RegimenField.Every => everyNode ?? map,
                 RegimenField.Doses => countNode ?? everyNode ?? map,
                 _ => map,
-            }, $"{what}: {problem}")));
+            }, $"{what}: {problem}"));
+            if (expanded.Where(d => d.Time > lastDay).Select(d => (double?)d.Time).FirstOrDefault() is { } late)
+                warnings.Add(yaml.Error(daysNode ?? dayNode ?? everyNode ?? map,
+                    $"{what} on day {late.ToString(System.Globalization.CultureInfo.InvariantCulture)} is after the last readout day, " +
+                    $"{lastDay.ToString(System.Globalization.CultureInfo.InvariantCulture)}: it cannot change any reading").Message);
+            doses.AddRange(expanded);
         }
         return doses.OrderBy(d => d.Time).ToList();
     }

@@ -45,8 +45,10 @@ public static class SummaryCsvReader
             if (design is not null && design.Groups.All(g => g.Name != group))
                 throw table.Error(Group, $"column {Group}: group '{group}' is not in the study design; expected one of {string.Join(", ", design.Groups.Select(g => $"'{g.Name}'"))}");
             var time = ReadTime(table);
-            var endpoint = ReadEndpoint(table, model, "a summary row").Name;
+            var definition = ReadEndpoint(table, model, "a summary row");
+            var endpoint = definition.Name;
             var mean = table.Number(Mean, "expected the group mean, a number");
+            ObservationCsvReader.CheckRange(table, Mean, definition, mean, Censoring.Exact);
             var sd = table.NonNegative(Sd, "expected the standard deviation across animals, a number ≥ 0");
             var n = table.Integer(Count, "expected the number of animals, a positive integer");
             if (n <= 0) throw table.Error(Count, $"column {Count}: {n} is not a positive number of animals; expected the number of animals, a positive integer");

@@ -71,6 +71,19 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void AFitWithNoFiniteStartNamesTheCauseNotAnAggregateError()
+    {
+        // An absurd ROS turnover makes every simulation fail at day 0: the message says which design fails and why.
+        var folder = CreateTempDirectory();
+        var (exit, _, error) = RunCli("fit", "--data", Observations, "--out", folder, "--set", "k_R=1e300", "--chains", "2", "--warmup", "4", "--draws", "4");
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("internal error", error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Contains("no initial point with a finite log density in 100 tries within ±1 of the prior medians; at the prior medians the simulation of design 1 (sham, 0 doses): simulation failed at day 0", error);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public void RandomEffectsOnParametersThatAreNotFreeAddThemToTheFreeSet()
     {
         var folder = CreateTempDirectory();

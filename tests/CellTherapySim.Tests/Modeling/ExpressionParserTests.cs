@@ -121,6 +121,12 @@ public sealed class ExpressionParserTests
     [InlineData("exp", 0, "'exp' is a function")]
     [InlineData("", 0, "empty expression")]
     [InlineData("x )", 2, "unexpected ')'")]
+    [InlineData("x / (1 - 1)", 4, "division by zero: '(1 - 1)' is 0")]
+    [InlineData("x / 0", 4, "division by zero: '0' is 0")]
+    [InlineData("x + log(0)", 4, "'log(0)' is infinite (-∞)")]
+    [InlineData("2 * sqrt(-1)", 4, "'sqrt(-1)' is not a number (NaN)")]
+    [InlineData("x * 10^400", 4, "'10^400' is infinite (∞)")]
+    [InlineData("x + 1e308 * 10", 4, "'1e308 * 10' is infinite")]
     public void ErrorsNameTheFileLineColumnAndSymbol(string text, int offset, string problem)
     {
         var error = Assert.Throws<InputException>(() => Parse(text));

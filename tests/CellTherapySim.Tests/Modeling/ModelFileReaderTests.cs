@@ -128,6 +128,23 @@ public sealed class ModelFileReaderTests
         AssertErrorAt(Mutate("value: 2", "value: two"), "two", "parameter 'X0'", "'two'");
 
     [Fact]
+    public void AParameterValueOutsideItsPriorIsReportedAtTheValue() =>
+        AssertErrorAt(Mutate("k: {value: 0.5,", "k: {value: -0.2,"), "-0.2", "parameter 'k' has value -0.2, outside its prior lognormal(median=0.5, sdlog=0.5); expected k > 0");
+
+    [Fact]
+    public void AFractionAtOneIsOutsideABetaPrior() =>
+        AssertErrorAt(Mutate("k: {value: 0.5, unit: 1/day, prior: {distribution: lognormal, median: 0.5, sdlog: 0.5}}", "k: {value: 1, unit: \"1\", prior: {distribution: beta, a: 9, b: 1}}"),
+            "1, unit", "parameter 'k' has value 1, outside its prior beta(a=9, b=1); expected 0 < k < 1");
+
+    [Fact]
+    public void ANegativeInitialStateIsReportedAtTheValue() =>
+        AssertErrorAt(Mutate("X: {initial: 1,", "X: {initial: -1,"), "-1,", "the initial value of state 'X' is negative; expected a number ≥ 0");
+
+    [Fact]
+    public void ANegativeInitialStateOfAnInjuryIsReportedAtTheValue() =>
+        AssertErrorAt(Mutate("initial: {X: 2}", "initial: {X: -2}"), "-2}", "the initial value of 'X' in", "is negative");
+
+    [Fact]
     public void AnInfiniteParameterValueIsReported() =>
         AssertErrorAt(Mutate("value: 2", "value: 1e999"), "1e999", "parameter 'X0'", "must be a number");
 

@@ -64,12 +64,21 @@ public sealed class ObservationCsvReaderTests
                 [new(0, "PMWT", 15, Censoring.Right), new(0, "TWL", 11.25, Censoring.Exact), new(7, "PMWT", 6.1, Censoring.Exact),
                  new(7, "TWL", 7.3, Censoring.Exact), new(14, "PMWT", 1.0 / 3, Censoring.Exact), new(15.5, "TWL", 20, Censoring.Right)]),
             new(1, "S&S", "sham", [], [new(0, "PMWT", 14.2, Censoring.Exact), new(1e-3, "TWL", 0.1 + 0.2, Censoring.Exact)]),
-            new(2, "dose only", "cci", [Dose.Cells(0, "iv", 0)], []),
+            new(2, "dose only", "cci", [Dose.Cells(0, "iv", 2.5)], []),
         ];
         using var writer = new StringWriter();
         ObservationCsvWriter.Write(writer, animals);
 
         Assert.Equal(animals, ReadAnimals(writer.ToString()));
+    }
+
+    [Fact]
+    public void AZeroDoseIsNotWrittenAsADoseRow()
+    {
+        AnimalRecord[] animals = [new(1, "vehicle", "cci", [Dose.Cells(7, "iv", 0)], [new(7, "PMWT", 6.1, Censoring.Exact)])];
+        using var writer = new StringWriter();
+        ObservationCsvWriter.Write(writer, animals);
+        Assert.Equal([animals[0] with { Doses = [] }], ReadAnimals(writer.ToString()));
     }
 
     [Fact]

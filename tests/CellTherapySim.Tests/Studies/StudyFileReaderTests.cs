@@ -129,8 +129,21 @@ public class StudyFileReaderTests
     [InlineData("every: 7, doses: 2", "every: 7", "7}", "needs 'doses'")]
     [InlineData("animals: 6", "animals: 0", "0\n", "whole number")]
     [InlineData("{route: it, cells: 5e5, days: [3, 10]}", "{route: it, cells: 5e5, when: 3}", "when", "unknown key")]
+    [InlineData("{route: it, cells: 5e5, days: [3, 10]}", "{route: it, cells: 5e5, day: 3, days: [3, 10]}", "[3, 10]", "has both 'day' and 'days'; use 'day: D' for one dose day or 'days: [D1, D2, ...]'")]
     public void MistakesAreReportedWhereTheyAre(string find, string replace, string token, params string[] mentions) =>
         AssertErrorAt(Mutate(Minimal, find, replace), token, mentions);
+
+    [Fact]
+    public void ADoseAfterTheLastReadoutDayIsAWarningAtTheDose()
+    {
+        var text = Mutate(Minimal, "{route: it, cells: 5e5, days: [3, 10]}", "{route: it, cells: 5e5, days: [3, 40]}");
+        var study = Read(text);
+        var (line, column) = PositionOf(text, "[3, 40]");
+        var warning = Assert.Single(study.Warnings);
+        Assert.StartsWith($"{StudyName}:{line}:{column}: ", warning);
+        Assert.Contains("on day 40 is after the last readout day, 14: it cannot change any reading", warning);
+        Assert.Empty(Read(Minimal).Warnings);
+    }
 
     [Fact]
     public void MissingSectionsAndEmptyFilesAreErrors()
@@ -198,11 +211,11 @@ public class StudyFileReaderTests
     [Fact]
     public void ASolverFailureInACohortIsOneMessageNamingTheAnimal()
     {
-        // A negative death rate of engrafted cells blows up every dosed animal after day 7: the lowest-numbered one is named.
+        // A secretome effect of 1e300 overflows every dosed animal after day 7: the lowest-numbered one is named.
         var study = Path.Combine(RepositoryRoot(), "models", "studies", "cci-iv-day7.yaml");
         foreach (var threads in new[] { "1", "2" })
         {
-            var (exit, _, error) = RunCli("simulate", "--study", study, "--set", "k_Td=-1000", "--threads", threads);
+            var (exit, _, error) = RunCli("simulate", "--study", study, "--set", "rho_S=1e300", "--threads", threads);
             Assert.Equal(1, exit);
             Assert.DoesNotContain("   at ", error);
             Assert.Contains("(virtual animal 21, group C&U)", error);

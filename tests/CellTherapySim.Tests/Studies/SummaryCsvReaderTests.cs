@@ -55,6 +55,8 @@ public sealed class SummaryCsvReaderTests
     [InlineData("S&S,0,PMWT", "S&S,§day0,PMWT", "TIME", "'day0' is not a number")]
     [InlineData("S&S,0,PMWT", "S&S,0,§PMW", "DVID", "unknown endpoint 'PMW'; expected an endpoint of model 'msc-neuropathic-pain': PMWT or TWL")]
     [InlineData("PMWT,15,0,10", "PMWT,§high,0,10", "MEAN", "'high' is not a number; expected the group mean")]
+    [InlineData("PMWT,15,0,10", "PMWT,§15.5,0,10", "MEAN", "15.5 is above the upper cutoff of PMWT, 15 g; expected a group mean ≤ 15")]
+    [InlineData("PMWT,15,0,10", "PMWT,§-2,0,10", "MEAN", "-2 is not a possible reading of PMWT; expected > 0 g")]
     [InlineData("PMWT,15,0,10", "PMWT,15,§-0.1,10", "SD", "-0.1 is negative; expected the standard deviation across animals, a number ≥ 0")]
     [InlineData("PMWT,15,0,10", "PMWT,15,§,10", "SD", "column SD is empty")]
     [InlineData("PMWT,15,0,10", "PMWT,15,0,§0", "N", "0 is not a positive number of animals")]

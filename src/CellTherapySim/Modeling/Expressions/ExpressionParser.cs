@@ -52,6 +52,8 @@ public sealed class ExpressionParser
     /// <summary>operand (op operand)*, grouped from the left, for one precedence level's two operators.</summary>
     private Expr ParseLeftAssociative(Func<Expr> operand, (char Symbol, BinaryOperator Operator) first, (char Symbol, BinaryOperator Operator) second)
     {
+        SkipSpace();
+        var start = _pos;
         var left = operand();
         while (true)
         {
@@ -59,9 +61,52 @@ public sealed class ExpressionParser
             if (AtEnd || (Current != first.Symbol && Current != second.Symbol)) return left;
             var op = Current == first.Symbol ? first.Operator : second.Operator;
             _pos++;
-            left = new Binary(op, left, operand());
+            SkipSpace();
+            var rightStart = _pos;
+            var right = operand();
+            if (op == BinaryOperator.Divide && Constant(right) is 0.0)
+                throw Error(rightStart, $"division by zero: '{_text[rightStart.._pos].Trim()}' is 0; expected a divisor that is not zero");
+            left = Finite(new Binary(op, left, right), start);
         }
     }
+
+    /// <summary>
+    /// <paramref name="node"/>, checked when it is a constant (no names): a constant part of a formula that is not finite
+    /// (log(0), sqrt(-1), 10^400) is refused where it starts, at <paramref name="start"/>.
+    /// </summary>
+    private Expr Finite(Expr node, int start) =>
+        Constant(node) is { } value && !double.IsFinite(value)
+            ? throw Error(start, $"'{_text[start.._pos].Trim()}' is {(double.IsNaN(value) ? "not a number (NaN)" : value > 0 ? "infinite (∞)" : "infinite (-∞)")}; " +
+                "expected a constant part of a formula to have a finite value (check the domain of log, sqrt and ^)")
+            : node;
+
+    /// <summary>The value of an expression made of numbers only, or null when it holds a name.</summary>
+    private static double? Constant(Expr e) => e switch
+    {
+        Number n => n.Value,
+        Negate { Operand: var a } => -Constant(a),
+        Binary b when Constant(b.Left) is { } x && Constant(b.Right) is { } y => b.Operator switch
+        {
+            BinaryOperator.Add => x + y,
+            BinaryOperator.Subtract => x - y,
+            BinaryOperator.Multiply => x * y,
+            BinaryOperator.Divide => x / y,
+            _ => Math.Pow(x, y),
+        },
+        Call c when c.Arguments.Select(Constant).ToList() is var args && args.All(a => a is not null) => (c.Function, args) switch
+        {
+            (Function.Exp, [var x]) => Math.Exp(x!.Value),
+            (Function.Log, [var x]) => Math.Log(x!.Value),
+            (Function.Sqrt, [var x]) => Math.Sqrt(x!.Value),
+            (Function.Abs, [var x]) => Math.Abs(x!.Value),
+            (Function.Pos, [var x]) => Math.Max(x!.Value, 0),
+            (Function.Min, [var x, var y]) => Math.Min(x!.Value, y!.Value),
+            (Function.Max, [var x, var y]) => Math.Max(x!.Value, y!.Value),
+            (Function.Hill, [var x, var x50, var n]) => Compilation.ModelFunctions.Hill(x!.Value, x50!.Value, n!.Value),
+            _ => null,
+        },
+        _ => null,
+    };
 
     private Expr ParseUnary()
     {
@@ -81,11 +126,13 @@ public sealed class ExpressionParser
 
     private Expr ParsePower()
     {
+        SkipSpace();
+        var start = _pos;
         var basis = ParsePrimary();
         SkipSpace();
         if (AtEnd || Current != '^') return basis;
         _pos++;
-        return new Binary(BinaryOperator.Power, basis, ParseUnary());
+        return Finite(new Binary(BinaryOperator.Power, basis, ParseUnary()), start);
     }
 
     private Expr ParsePrimary()
@@ -155,7 +202,7 @@ public sealed class ExpressionParser
             }
             if (args.Count != arity)
                 throw Error(start, $"'{name}' takes {arity} argument{(arity == 1 ? "" : "s")}, not {args.Count}");
-            return new Call(function, args);
+            return Finite(new Call(function, args), start);
         }
         _pos = afterName;
         if (FunctionTable.IsReserved(name))
