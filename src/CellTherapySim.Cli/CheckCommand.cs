@@ -11,7 +11,7 @@ internal static class CheckCommand
     public static Command Create(IAnsiConsole console)
     {
         var file = new Argument<string?>("FILE") { Description = "Model file (YAML). Default: the embedded msc-neuropathic-pain model.", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("check", "Validate a model file and print its states, parameters (with units and priors), readouts, products with their routes and dose units, injury presets and endpoints.") { file };
+        var command = new Command("check", "Validate a model file and print its states, parameters (with units, priors and sources), readouts, products with their routes and dose units, injury presets, endpoints, between-animal variability and default scenario.") { file };
         command.SetAction(parse =>
         {
             var model = ModelLoader.Load(parse.GetValue(file));
@@ -28,8 +28,8 @@ internal static class CheckCommand
 
         Section(console, "States", ["name", "initial", "unit", "atol", "description"],
             m.States.Select(s => new[] { s.Name, Num(s.Initial), s.Unit, s.AbsoluteTolerance is { } a ? Num(a) : "", s.Description }));
-        Section(console, "Parameters", ["name", "value", "unit", "prior", "fitted", "description"],
-            m.Parameters.Select(p => new[] { p.Name, Num(p.Value), p.Unit, p.Prior.ToString(), p.Fitted ? "yes" : "", p.Description }));
+        Section(console, "Parameters", ["name", "value", "unit", "prior", "fitted", "description", "source"],
+            m.Parameters.Select(p => new[] { p.Name, Num(p.Value), p.Unit, p.Prior.ToString(), p.Fitted ? "yes" : "", p.Description, p.Source }));
         Section(console, "Intermediates", ["name", "expression"],
             m.Intermediates.Select(i => new[] { i.Name, i.Text }));
         Section(console, "Readouts", ["name", "unit", "expression", "description"],
@@ -45,6 +45,16 @@ internal static class CheckCommand
                 $"{(e.LowerCutoff is { } lo ? Num(lo) : "-")} .. {(e.UpperCutoff is { } up ? Num(up) : "-")}",
                 $"{e.ErrorModel.ToString().ToLowerInvariant()}, sd {Num(e.ErrorSd)} {e.ErrorUnit}, prior {e.ErrorPrior}",
             }));
+        var terms = m.Variability.Terms;
+        Section(console, "Between-animal variability", ["parameter", "CV", "scale", "correlated with"],
+            terms.Select((t, i) => new[]
+            {
+                t.Name, Num(t.Cv), t.Scale.ToString().ToLowerInvariant(),
+                string.Join(", ", m.Variability.Correlations.Where(c => c.First == i || c.Second == i).Select(c => $"{terms[c.First == i ? c.Second : c.First].Name} (r = {Num(c.R)})")),
+            }));
+        var scenario = m.Scenario;
+        Section(console, "Default scenario (simulate without options)", ["injury", "doses", "times", "description"],
+            [[scenario.Injury, scenario.Doses.Count == 0 ? "none" : string.Join(", ", scenario.Doses), scenario.Times, scenario.Description]]);
         if (m.Agent is { } a)
         {
             string Name(int state) => m.States[state].Name;

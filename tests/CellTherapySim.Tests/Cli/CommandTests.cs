@@ -107,7 +107,7 @@ public sealed class CommandTests : IDisposable
         Assert.Equal((0, ""), (exitCode, error));
         Assert.Contains("msc-neuropathic-pain", output);
         Assert.Contains("OK — 16 states, 55 parameters", output);
-        foreach (var text in new[] { "Parameters", "k_act", "1/day", "1/(1e6 cells)", "lognormal(median=300, sdlog=0.5)", "Products", "cells", "ev", "nac", "mg/kg", "BW*F_ip", "iv", "it", "ip", "oral", "Injury presets", "cci", "sham", "D = 0.03", "Endpoints", "PMWT", "TWL" })
+        foreach (var text in new[] { "Parameters", "k_act", "1/day", "1/(1e6 cells)", "lognormal(median=300, sdlog=0.5)", "Products", "cells", "ev", "nac", "mg/kg", "BW*F_ip", "iv", "it", "ip", "oral", "Injury presets", "cci", "sham", "D = 0.03", "Endpoints", "PMWT", "TWL", "source", "Between-animal variability", "logit", "Default scenario", "7:iv:cells:1e6", "0:15:1" })
             Assert.Contains(text, output);
     }
 
