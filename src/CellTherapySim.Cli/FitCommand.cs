@@ -55,11 +55,12 @@ internal static class FitCommand
             },
         };
         var set = CommonOptions.Set();
+        var force = new Option<bool>("--force") { Description = "Replace the results of an earlier fit in --out (without it, a folder that holds them is refused)." };
         var solver = new SolverSettings(SolverOptions.Fitting);
 
         var command = new Command("fit", "Fit the model to study data by Bayesian inference (NUTS): CmdStan-compatible draws, posterior summary with R-hat and ESS, and a posterior predictive check.")
         {
-            model, data, design, output, free, randomEffects, centred, chains, warmup, draws, seed, threads, metric, maxDepth, adaptDelta, set,
+            model, data, design, output, free, randomEffects, centred, chains, warmup, draws, seed, threads, metric, maxDepth, adaptDelta, set, force,
         };
         solver.AddTo(command);
         command.SetAction(parse =>
@@ -96,6 +97,7 @@ internal static class FitCommand
                 parse.GetValue(maxDepth), parse.GetValue(adaptDelta), DenseMetric: parse.GetValue(metric) == "dense", Threads: parse.GetValue(threads));
             // The data's identity for 'ctsim loo' (fits compare only on the same data): the data file and any design file.
             var dataText = InputFile.ReadAllText(dataPath, "data") + (designPath is null ? "" : "\u001f" + InputFile.ReadAllText(designPath, "design"));
+            OutputFolder.Claim(console, parse.GetValue(output)!, parse.GetValue(force), FitFiles.Patterns);
             return Run(console, fit, settings, parse.GetValue(output)!, dataPath, dataText, file.Animals, autoCentring);
         });
         return command;

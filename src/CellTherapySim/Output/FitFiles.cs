@@ -13,6 +13,10 @@ public static class FitFiles
     /// <summary>The posterior predictive check file.</summary>
     public const string Ppc = "ppc.csv";
 
+    /// <summary>The names of every file a fit writes (patterns for the chains' files).</summary>
+    public static IReadOnlyList<string> Patterns { get; } =
+        ["draws-chain-*.csv", "log-lik-chain-*.csv", Summary, Ppc, LooFiles.Loo, IndividualFiles.Individuals, IndividualFiles.Ipred];
+
     /// <summary>Summaries of lp__ and every parameter over the chains' draws after warm-up (chains with no draws left out).</summary>
     public static IReadOnlyList<VariableSummary> Summarise(FitModel fit, IReadOnlyList<ChainResult> chains)
     {

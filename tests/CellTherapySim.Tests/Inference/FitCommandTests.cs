@@ -71,6 +71,25 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void AFolderWithAnEarlierFitIsRefusedUnlessForced()
+    {
+        var folder = CreateTempDirectory();
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "mine");
+        string[] fit = ["fit", "--data", Observations, "--out", folder, "--free", "k_act", "--chains", "1", "--warmup", "4", "--draws", "4", "--max-depth", "2"];
+        var (exit, _, error) = RunCli(fit);
+        Assert.True(exit == 0, error);
+        var summary = File.ReadAllText(Path.Combine(folder, "summary.csv"));
+        Assert.StartsWith($"ctsim: error: --out: '{folder}' already holds results (draws-chain-1.csv, ipred.csv, log-lik-chain-1.csv, loo.csv and 2 more); give --force to replace them",
+            RunBadInput(fit));
+        Assert.Equal(summary, File.ReadAllText(Path.Combine(folder, "summary.csv")));
+        (exit, var output, error) = RunCli([.. fit, "--force"]);
+        Assert.True(exit == 0, error);
+        Assert.Contains($"Replacing the results in {folder} (--force)", output);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, "notes.txt")));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public void AFitWithNoFiniteStartNamesTheCauseNotAnAggregateError()
     {
         // An absurd ROS turnover makes every simulation fail at day 0: the message says which design fails and why.

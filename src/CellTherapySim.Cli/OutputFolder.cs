@@ -1,0 +1,25 @@
+using Spectre.Console;
+
+namespace CellTherapySim.Cli;
+
+/// <summary>An output folder that a command fills with results of its own: never overwritten by accident.</summary>
+internal static class OutputFolder
+{
+    /// <summary>
+    /// Makes <paramref name="folder"/> ready for a new run whose results match <paramref name="patterns"/> (file name
+    /// patterns such as "draws-chain-*.csv"): refuses, naming the files, when it holds some unless <paramref name="force"/>
+    /// is given — then it deletes them (only those; other files stay) and says so.
+    /// </summary>
+    /// <exception cref="InputException">The folder holds earlier results and --force is not given.</exception>
+    public static void Claim(IAnsiConsole console, string folder, bool force, IReadOnlyList<string> patterns)
+    {
+        if (!Directory.Exists(folder)) return;
+        var earlier = patterns.SelectMany(p => Directory.EnumerateFiles(folder, p)).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (earlier.Count == 0) return;
+        var names = string.Join(", ", earlier.Take(4).Select(Path.GetFileName)) + (earlier.Count > 4 ? $" and {earlier.Count - 4} more" : "");
+        if (!force)
+            throw new InputException("--out", $"'{folder}' already holds results ({names}); give --force to replace them, or choose another folder");
+        foreach (var file in earlier) File.Delete(file);
+        console.MarkupLineInterpolated($"Replacing the results in {folder} (--force): removed {names}.");
+    }
+}
