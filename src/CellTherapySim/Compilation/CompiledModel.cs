@@ -56,10 +56,16 @@ public sealed class CompiledModel
     /// <summary>The scale of every product route at the parameters <paramref name="parameters"/>, indexed by <see cref="ProductRoute.Index"/> (a fresh array).</summary>
     public double[] DoseScaleValues(double[] parameters)
     {
-        var result = new double[Definition.Products.Sum(p => p.Routes.Count)];
-        _doseScales(0, [], parameters, result);
+        var result = new double[DoseRouteCount];
+        DoseScaleValues(parameters, result);
         return result;
     }
+
+    /// <summary>The dose scales at the parameter values into <paramref name="into"/> (<see cref="DoseRouteCount"/> of them).</summary>
+    public void DoseScaleValues(double[] parameters, double[] into) => _doseScales(0, [], parameters, into);
+
+    /// <summary>Number of (product, route) pairs, each with its dose scale.</summary>
+    public int DoseRouteCount => Definition.Products.Sum(p => p.Routes.Count);
 
     /// <summary>The parameters that some dose scale uses (indices), e.g. body weight and bioavailability.</summary>
     public IReadOnlySet<int> DoseScaleParameters { get; }

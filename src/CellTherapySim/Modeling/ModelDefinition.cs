@@ -41,7 +41,11 @@ public sealed record ModelDefinition(
     }
 
     /// <summary>The named product, or null.</summary>
-    public ProductDefinition? Product(string name) => Products.FirstOrDefault(p => p.Name == name);
+    public ProductDefinition? Product(string name)
+    {
+        for (var i = 0; i < Products.Count; i++) if (Products[i].Name == name) return Products[i];   // no closure: dosing asks per simulation
+        return null;
+    }
 
     /// <summary>
     /// The route <paramref name="route"/> of product <paramref name="product"/>, or the reason there is none (an unknown
@@ -88,7 +92,11 @@ public sealed record ReadoutDefinition(string Name, Expr Expression, string Text
 public sealed record ProductDefinition(string Name, string Description, DoseUnit Unit, IReadOnlyList<ProductRoute> Routes)
 {
     /// <summary>The named route, or null.</summary>
-    public ProductRoute? Route(string name) => Routes.FirstOrDefault(r => r.Name == name);
+    public ProductRoute? Route(string name)
+    {
+        for (var i = 0; i < Routes.Count; i++) if (Routes[i].Name == name) return Routes[i];   // no closure: dosing asks per simulation
+        return null;
+    }
 }
 
 /// <summary>

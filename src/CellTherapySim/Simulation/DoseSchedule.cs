@@ -13,20 +13,23 @@ namespace CellTherapySim.Simulation;
 /// </summary>
 internal static class DoseSchedule
 {
-    private readonly record struct DoseEvent(double Time, int State, double Amount);
+    /// <summary>A dose as the integration applies it: when, into which integrated component, and how much.</summary>
+    internal readonly record struct DoseEvent(double Time, int State, double Amount);
 
     /// <summary>
     /// Integrates <paramref name="system"/> from <paramref name="start"/> with <paramref name="y"/> (its state there on
     /// entry, at the last output time on return) through <paramref name="doses"/>, writing the state at each of the
     /// increasing <paramref name="times"/> (≥ start) as one row of <paramref name="output"/>. <paramref name="states"/>
-    /// names the model state of each leading component of the integrated vector (null: all the model's states, in order).
+    /// names the model state of each leading component of the integrated vector (null: all the model's states, in order);
+    /// <paramref name="buffer"/> holds the dose events (the caller's, so that a run allocates none).
     /// </summary>
     /// <exception cref="SimulationException">The solver failed; the message names the time, states and likely cause.</exception>
     public static SolverStatistics Integrate(CompiledModel model, IOdeSolver solver, IOdeSystem system, SolverOptions options,
-        double[] parameters, IReadOnlyList<Dose> doses, double start, double[] y, double[] times, double[] output, int[]? states = null)
+        double[] parameters, IReadOnlyList<Dose> doses, double start, double[] y, double[] times, double[] output, int[]? states,
+        DoseEventBuffer buffer)
     {
         int dimension = system.Dimension, m = times.Length;
-        var events = DoseEvents(model, parameters, doses, states);
+        var events = DoseEvents(model, parameters, doses, states, buffer);
         var statistics = new SolverStatistics();
 
         var current = start;
@@ -55,13 +58,16 @@ internal static class DoseSchedule
         return statistics;
     }
 
-    private static List<DoseEvent> DoseEvents(CompiledModel model, double[] parameters, IReadOnlyList<Dose> doses, int[]? states)
+    private static List<DoseEvent> DoseEvents(CompiledModel model, double[] parameters, IReadOnlyList<Dose> doses, int[]? states, DoseEventBuffer buffer)
     {
-        var events = new List<DoseEvent>(doses.Count);
+        var events = buffer.Events;
+        events.Clear();
         if (doses.Count == 0) return events;
-        var scales = model.DoseScaleValues(parameters);
-        foreach (var dose in doses)
+        var scales = buffer.Scales;
+        model.DoseScaleValues(parameters, scales);
+        for (var d = 0; d < doses.Count; d++)   // indexed: a foreach over the interface would box its enumerator
         {
+            var dose = doses[d];
             var route = model.Definition.DoseRoute(dose.Product, dose.Route).Route ?? throw new ArgumentException($"dose {dose}: {model.Definition.DoseRoute(dose.Product, dose.Route).Problem}", nameof(doses));
             // A zero dose (e.g. a vehicle arm written as a dose of 0) is no event: integration does not stop there, so the
             // trajectory is the undosed one to the bit.
@@ -81,4 +87,14 @@ internal static class DoseSchedule
         var values = string.Join(", ", names.Select((name, i) => $"{name}={failure.State[i].ToString("G6", CultureInfo.InvariantCulture)}"));
         return $"simulation failed at day {failure.Time.ToString("G6", CultureInfo.InvariantCulture)}: {failure.Reason}. States: {values}. Likely cause: {failure.LikelyCause}";
     }
+}
+
+/// <summary>The dose events and route scales of one integration, kept by a simulator so that a run allocates none.</summary>
+internal sealed class DoseEventBuffer(CompiledModel model)
+{
+    /// <summary>The events, in time order, refilled by each integration.</summary>
+    public List<DoseSchedule.DoseEvent> Events { get; } = [];
+
+    /// <summary>Each route's dose scale at the current parameters.</summary>
+    public double[] Scales { get; } = new double[model.DoseRouteCount];
 }

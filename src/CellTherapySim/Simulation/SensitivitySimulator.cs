@@ -45,9 +45,12 @@ public sealed class SensitivitySimulator
     private double[] _output = [];
     private readonly bool _reuseResults;
     private readonly Dictionary<int, Buffers> _buffers = [];
+    private readonly DoseEventBuffer _doseEvents;
+    private readonly double[] _zeroSensitivities;
 
-    /// <summary>The arrays of a result with a given number of output times, kept when results are reused.</summary>
-    private sealed record Buffers(double[] Times, double[] States, double[] Readouts, double[] StateSensitivities, double[] ReadoutSensitivities);
+    /// <summary>A kept result with a given number of output times (its arrays overwritten by each call when results are reused).</summary>
+    private sealed record Buffers(double[] Times, double[] States, double[] Readouts, double[] StateSensitivities, double[] ReadoutSensitivities,
+        SensitivityTrajectory Result);
 
     /// <summary>The equations of one pattern of dormant states and integrated columns, with their system and work vector.</summary>
     private sealed record Reduction(SensitivityEquations Equations, SensitivityOdeSystem System, double[] Z, int[]? States);
@@ -85,6 +88,8 @@ public sealed class SensitivitySimulator
         _integrate = new bool[_free.Length];
         (_x, _probe) = (new double[n], new double[n]);
         _readoutSensitivity = new ReadoutSensitivity(model, _free);
+        _doseEvents = new DoseEventBuffer(model);
+        _zeroSensitivities = new double[n * _free.Length];
     }
 
     /// <summary>The model simulated.</summary>
@@ -99,7 +104,7 @@ public sealed class SensitivitySimulator
     /// </summary>
     /// <exception cref="SimulationException">The solver failed; the message names the time, states and likely cause.</exception>
     public SensitivityTrajectory Simulate(double[] parameters, double[] initial, IReadOnlyList<Dose> doses, double[] times) =>
-        Simulate(parameters, new SensitivityState(0, initial, new double[Model.StateCount * _free.Length]), doses, times);
+        Simulate(parameters, new SensitivityState(0, initial, _zeroSensitivities), doses, times);   // the start is only read: one zero block serves every call
 
     /// <summary>
     /// Simulates from <paramref name="start"/> (time, states, sensitivities, e.g. <see cref="SensitivityTrajectory.At"/> of
@@ -125,7 +130,7 @@ public sealed class SensitivitySimulator
         if (_output.Length < count * dimension) _output = new double[count * dimension];
         var output = _output;
         reduction.System.Parameters = parameters;
-        var statistics = DoseSchedule.Integrate(Model, _solver, reduction.System, _options, parameters, doses, start.Time, z, times, output, reduction.States);
+        var statistics = DoseSchedule.Integrate(Model, _solver, reduction.System, _options, parameters, doses, start.Time, z, times, output, reduction.States, _doseEvents);
 
         var buffers = Results(count, n, nr, nf);
         Array.Copy(times, buffers.Times, count);
@@ -144,15 +149,21 @@ public sealed class SensitivitySimulator
             _readoutSensitivity.Evaluate(times[time], _x, dStates.AsSpan(time * n * nf, n * nf), parameters,
                 readouts.AsSpan(time * nr, nr), dReadouts.AsSpan(time * nr * nf, nr * nf));
         }
-        var trajectory = new Trajectory(buffers.Times, trajectoryStates, readouts, n, nr, statistics);
-        return new SensitivityTrajectory(trajectory, FreeParameters, dStates, dReadouts);
+        if (_reuseResults)
+        {
+            buffers.Result.Trajectory.Statistics = statistics;
+            return buffers.Result;
+        }
+        return new SensitivityTrajectory(new Trajectory(buffers.Times, trajectoryStates, readouts, n, nr, statistics), FreeParameters, dStates, dReadouts);
     }
 
     /// <summary>The arrays of a result with <paramref name="count"/> output times: fresh, or the kept ones when results are reused.</summary>
     private Buffers Results(int count, int n, int nr, int nf)
     {
         if (_reuseResults && _buffers.TryGetValue(count, out var kept)) return kept;
-        var buffers = new Buffers(new double[count], new double[count * n], new double[count * nr], new double[count * n * nf], new double[count * nr * nf]);
+        var (times, states, readouts, dStates, dReadouts) = (new double[count], new double[count * n], new double[count * nr], new double[count * n * nf], new double[count * nr * nf]);
+        var buffers = new Buffers(times, states, readouts, dStates, dReadouts,
+            new SensitivityTrajectory(new Trajectory(times, states, readouts, n, nr, default), FreeParameters, dStates, dReadouts));
         if (_reuseResults) _buffers[count] = buffers;
         return buffers;
     }
@@ -183,21 +194,31 @@ public sealed class SensitivitySimulator
         var dosed = DosedStates(doses);
         if (n > 64 || nf > 64) (zero, dosed, integrate) = (0, ulong.MaxValue, ulong.MaxValue);
         if (_reductions.TryGetValue((zero, dosed, integrate), out var reduction)) return reduction;
+        return _reductions[(zero, dosed, integrate)] = NewReduction(dosed);
+    }
 
+    /// <summary>
+    /// The equations over the states that <see cref="_probe"/> and the dosed states (bits) can move, the columns
+    /// <see cref="_integrate"/> (apart from <see cref="Reduce"/>, whose every call would otherwise allocate this one's closures).
+    /// </summary>
+    private Reduction NewReduction(ulong dosed)
+    {
+        int n = Model.StateCount, nf = _free.Length;
         var states = n > 64 ? _all : Model.ActiveStates(_probe, Enumerable.Range(0, n).Where(i => (dosed >> i & 1) != 0).ToHashSet());
         var equations = Model.Sensitivities(_free, states, n > 64 || nf > 64 ? Enumerable.Repeat(true, nf).ToArray() : (bool[])_integrate.Clone());
         var stateScales = _toleranceScales is { } scales ? states.Select(i => scales[i]).ToArray() : null;
-        reduction = new Reduction(equations, new SensitivityOdeSystem(equations, stateScales, _typicalValues, _controlSensitivities), new double[equations.Dimension], states.Length == n ? null : states);
-        _reductions[(zero, dosed, integrate)] = reduction;
-        return reduction;
+        return new Reduction(equations, new SensitivityOdeSystem(equations, stateScales, _typicalValues, _controlSensitivities), new double[equations.Dimension], states.Length == n ? null : states);
     }
 
     /// <summary>The states the doses enter, as bits (their routes' targets; a zero dose enters nothing, as in <see cref="DoseSchedule"/>).</summary>
     private ulong DosedStates(IReadOnlyList<Dose> doses)
     {
         ulong dosed = 0;
-        foreach (var dose in doses)
+        for (var d = 0; d < doses.Count; d++)   // indexed: a foreach over the interface would box its enumerator
+        {
+            var dose = doses[d];
             if (dose.Amount != 0 && Model.Definition.DoseRoute(dose.Product, dose.Route).Route is { } route && route.TargetState < 64) dosed |= 1UL << route.TargetState;
+        }
         return dosed;
     }
 
@@ -207,8 +228,8 @@ public sealed class SensitivitySimulator
             throw new ArgumentException($"expected {Model.ParameterCount} parameter values, got {parameters.Length}", nameof(parameters));
         if (times.Length > 0 && times[0] < start.Time)
             throw new ArgumentException($"output time {times[0]} is before the start at {start.Time}", nameof(times));
-        foreach (var dose in doses)
-            if (dose.Time < start.Time)
-                throw new ArgumentException($"a dose at {dose.Time} is before the start at {start.Time}", nameof(doses));
+        for (var d = 0; d < doses.Count; d++)
+            if (doses[d].Time < start.Time)
+                throw new ArgumentException($"a dose at {doses[d].Time} is before the start at {start.Time}", nameof(doses));
     }
 }

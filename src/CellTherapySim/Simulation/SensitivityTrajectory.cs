@@ -6,7 +6,7 @@ namespace CellTherapySim.Simulation;
 /// A time, the states there and their sensitivities ∂x/∂θ_F (row-major n×nf: [i·nf + k] = ∂x_i/∂θ_F[k]): where a
 /// sensitivity simulation starts, e.g. one output of an earlier run to branch into saline and dosed continuations.
 /// </summary>
-public sealed record SensitivityState(double Time, double[] States, double[] Sensitivities);
+public readonly record struct SensitivityState(double Time, double[] States, double[] Sensitivities);
 
 /// <summary>
 /// A trajectory at the output times (<see cref="Trajectory"/>: states, readouts, solver statistics) with its sensitivities

@@ -23,6 +23,7 @@ public sealed class Simulator
 {
     private readonly IOdeSolver _solver;
     private readonly SolverOptions _options;
+    private readonly DoseEventBuffer _doseEvents;
     private readonly Dictionary<int[], (ReducedOdeSystem System, SolverOptions Options)> _reduced = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a simulator for <paramref name="model"/> with the chosen solver and tolerances.</summary>
@@ -31,6 +32,7 @@ public sealed class Simulator
         Model = model;
         _solver = solver == SolverKind.Stiff ? new Rodas4() : new DormandPrince54();
         _options = options ?? SolverOptions.Default;
+        _doseEvents = new DoseEventBuffer(model);
         if (_options.AbsoluteToleranceScales is null && ToleranceScales(model) is { } scales) _options = _options with { AbsoluteToleranceScales = scales };
     }
 
@@ -60,7 +62,7 @@ public sealed class Simulator
         var active = Model.ActiveStates(initial, DosedStates(doses));
         SolverStatistics statistics;
         if (active.Length == n)
-            statistics = DoseSchedule.Integrate(Model, _solver, new ModelOdeSystem(Model, parameters), _options, parameters, doses, start, (double[])initial.Clone(), times, states);
+            statistics = DoseSchedule.Integrate(Model, _solver, new ModelOdeSystem(Model, parameters), _options, parameters, doses, start, (double[])initial.Clone(), times, states, null, _doseEvents);
         else
         {
             var k = active.Length;
@@ -71,7 +73,7 @@ public sealed class Simulator
             system.Parameters = parameters;
             var y = active.Select(s => initial[s]).ToArray();
             var reduced = new double[m * k];
-            statistics = DoseSchedule.Integrate(Model, _solver, system, entry.Options, parameters, doses, start, y, times, reduced, active);
+            statistics = DoseSchedule.Integrate(Model, _solver, system, entry.Options, parameters, doses, start, y, times, reduced, active, _doseEvents);
             for (var i = 0; i < m; i++)
                 for (var a = 0; a < k; a++) states[i * n + active[a]] = reduced[i * k + a];
         }

@@ -8,6 +8,9 @@ namespace CellTherapySim.Simulation;
 /// </summary>
 public sealed record Trajectory(double[] Times, double[] States, double[] Readouts, int StateCount, int ReadoutCount, SolverStatistics Statistics)
 {
+    /// <summary>The solver's work counters (set again when a simulator reuses this result's arrays).</summary>
+    public SolverStatistics Statistics { get; internal set; } = Statistics;
+
     /// <summary>State <paramref name="state"/> at output time index <paramref name="time"/>.</summary>
     public double State(int time, int state) => States[time * StateCount + state];
 

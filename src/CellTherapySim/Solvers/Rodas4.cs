@@ -281,16 +281,47 @@ public sealed class Rodas4 : IOdeSolver
             destination[i] = theta1 * y0[i] + theta * (y1[i] + theta1 * (_cont3[i] + theta * _cont4[i]));
     }
 
+    /// <summary>
+    /// Points the work arrays at those for dimension <paramref name="n"/>: kept per dimension, so that a caller
+    /// alternating between systems of different sizes (a fit's treated and untreated animals) allocates nothing.
+    /// </summary>
     private void EnsureWorkspace(int n, bool dense)
     {
+        if (n != _n)
+        {
+            if (_n > 0) Keep(_workspaces[_n]);
+            if (!_workspaces.TryGetValue(n, out var kept))
+            {
+                var vectors = new double[12][];
+                for (var i = 0; i < vectors.Length; i++) vectors[i] = new double[n];
+                _workspaces[n] = kept = new Workspace { Vectors = vectors };
+            }
+            (_jac, _lu, _invDiag, _pivots) = (kept.Jacobian, kept.Lu, kept.InverseDiagonal, kept.Pivots);
+            var v = kept.Vectors;
+            (_f0, _dfdt, _f, _yNew, _k1, _k2, _k3, _k4, _k5, _k6, _cont3, _cont4) = (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+            _n = n;
+        }
         if (dense && _jac.Length != n * n)
         {
             _jac = new double[n * n]; _lu = new double[n * n]; _invDiag = new double[n]; _pivots = new int[n];
         }
-        if (n == _n) return;
-        _f0 = new double[n]; _dfdt = new double[n]; _f = new double[n]; _yNew = new double[n];
-        _k1 = new double[n]; _k2 = new double[n]; _k3 = new double[n]; _k4 = new double[n]; _k5 = new double[n]; _k6 = new double[n];
-        _cont3 = new double[n]; _cont4 = new double[n];
-        _n = n;
     }
+
+    /// <summary>Stores the current work arrays (which the steps swap) in <paramref name="workspace"/>.</summary>
+    private void Keep(Workspace workspace)
+    {
+        (workspace.Jacobian, workspace.Lu, workspace.InverseDiagonal, workspace.Pivots) = (_jac, _lu, _invDiag, _pivots);
+        var v = workspace.Vectors;
+        (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]) = (_f0, _dfdt, _f, _yNew, _k1, _k2, _k3, _k4, _k5, _k6, _cont3, _cont4);
+    }
+
+    /// <summary>The work arrays of one dimension, kept while the solver works on another.</summary>
+    private sealed class Workspace
+    {
+        public double[] Jacobian = [], Lu = [], InverseDiagonal = [];
+        public int[] Pivots = [];
+        public required double[][] Vectors;
+    }
+
+    private readonly Dictionary<int, Workspace> _workspaces = [];
 }

@@ -90,6 +90,28 @@ public class FitPosteriorTests
         AssertGradient(fit, 2);
     }
 
+    /// <summary>
+    /// After the first evaluations (which size the kept arrays and reductions), one log density + gradient allocates
+    /// nothing — with fixed effects and with one simulation per animal — on the whole 30-rat study (measured with
+    /// GC.GetAllocatedBytesForCurrentThread over 20 evaluations at moving points).
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("P0,W0,ImaxP")]
+    [InlineData("P0,W0,k_act")]
+    public void AnEvaluationAllocatesNothing(string randomEffects)
+    {
+        var fit = new FitModel(Compiled, FitData.FromAnimals("obs", Animals(), Model),
+            new FitSettings(RandomEffects: randomEffects.Length == 0 ? [] : randomEffects.Split(","), Centred: randomEffects.Length == 0 ? null : ["P0"]));
+        var density = new FitPosterior(fit);
+        var points = Enumerable.Range(0, 4).Select(seed => fit.InitialPoint(new Random(seed), 0.5)).ToArray();
+        var gradient = new double[fit.Dimension];
+        foreach (var q in points) Assert.True(double.IsFinite(density.Evaluate(q, gradient)));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 20; i++) density.Evaluate(points[i % points.Length], gradient);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void ReadoutOnlyRandomEffectsShareTheDesignsSimulationsWithTheRightGradient()
     {
