@@ -94,8 +94,8 @@ internal sealed class CompareCommand
 
         var path = parse.GetValue(_output);
         var probabilities = path is not null && posterior is not null ? ProbabilitiesPath(path) : null;
-        if (path is not null) WriteCsv(path, writer => ComparisonCsvWriter.Write(writer, result));
-        if (probabilities is not null) WriteCsv(probabilities, writer => ComparisonCsvWriter.WriteProbabilities(writer, posterior!.Probabilities));
+        if (path is not null) OutputFolder.WriteFile("--out", path, writer => ComparisonCsvWriter.Write(writer, result));
+        if (probabilities is not null) OutputFolder.WriteFile("--out", probabilities, writer => ComparisonCsvWriter.WriteProbabilities(writer, posterior!.Probabilities));
         Print(_console, result, sample is null ? null : (sample, posterior!));
         if (probabilities is not null) _console.MarkupLineInterpolated($"Wrote [bold]{path}[/] and [bold]{probabilities}[/].");
         else if (path is not null) _console.MarkupLineInterpolated($"Wrote [bold]{path}[/].");
@@ -121,19 +121,6 @@ internal sealed class CompareCommand
         var days = ScenarioBuilder.Times(definition, parse.GetValue(_times));
         var regimens = texts.Select(text => (text, Regimen.Parse(text, definition, "--regimen"))).ToList();
         return ComparisonDesign.FromRegimens(definition, injury, regimens, days, "--regimen");
-    }
-
-    private static void WriteCsv(string path, Action<TextWriter> write)
-    {
-        try
-        {
-            using var writer = new StreamWriter(path);
-            write(writer);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException("--out", $"cannot write '{path}': {e.Message}");
-        }
     }
 
     private static void Print(IAnsiConsole console, ComparisonResult result, (PosteriorSample Sample, PosteriorComparisonResult Result)? posterior)

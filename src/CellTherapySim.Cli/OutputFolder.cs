@@ -1,3 +1,4 @@
+using CellTherapySim.Output;
 using Spectre.Console;
 
 namespace CellTherapySim.Cli;
@@ -7,19 +8,38 @@ internal static class OutputFolder
 {
     /// <summary>
     /// Makes <paramref name="folder"/> ready for a new run whose results match <paramref name="patterns"/> (file name
-    /// patterns such as "draws-chain-*.csv"): refuses, naming the files, when it holds some unless <paramref name="force"/>
+    /// patterns such as "draws-chain-*.csv", and their temporary .partial files): refuses, naming the files, when it holds some unless <paramref name="force"/>
     /// is given — then it deletes them (only those; other files stay) and says so.
     /// </summary>
     /// <exception cref="InputException">The folder holds earlier results and --force is not given.</exception>
     public static void Claim(IAnsiConsole console, string folder, bool force, IReadOnlyList<string> patterns)
     {
         if (!Directory.Exists(folder)) return;
-        var earlier = patterns.SelectMany(p => Directory.EnumerateFiles(folder, p)).Distinct().Order(StringComparer.Ordinal).ToList();
+        // Also the temporary files of an interrupted run (ResultFile), which hold part of its results.
+        var earlier = patterns.SelectMany(p => new[] { p, p + ResultFile.PartialSuffix }).SelectMany(p => Directory.EnumerateFiles(folder, p))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
         if (earlier.Count == 0) return;
         var names = string.Join(", ", earlier.Take(4).Select(Path.GetFileName)) + (earlier.Count > 4 ? $" and {earlier.Count - 4} more" : "");
         if (!force)
             throw new InputException("--out", $"'{folder}' already holds results ({names}); give --force to replace them, or choose another folder");
         foreach (var file in earlier) File.Delete(file);
         console.MarkupLineInterpolated($"Replacing the results in {folder} (--force): removed {names}.");
+    }
+
+    /// <summary>
+    /// Writes the result file <paramref name="path"/> for <paramref name="option"/> under a temporary name, renamed when
+    /// complete (<see cref="ResultFile"/>); a failure to write is bad input naming the option and the path.
+    /// </summary>
+    /// <exception cref="InputException">The file cannot be written.</exception>
+    public static void WriteFile(string option, string path, Action<TextWriter> write)
+    {
+        try
+        {
+            ResultFile.Write(path, write);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(option, $"cannot write '{path}': {e.Message}");
+        }
     }
 }

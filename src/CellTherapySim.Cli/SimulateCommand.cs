@@ -286,15 +286,7 @@ internal static class SimulateCommand
     /// <summary>Writes a file for <paramref name="option"/>; a failure is bad input naming the option and the path.</summary>
     private static void WriteFile(string option, string path, Action<TextWriter> write, IAnsiConsole console, string what)
     {
-        try
-        {
-            using var writer = new StreamWriter(path);
-            write(writer);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
-        {
-            throw new InputException(option, $"cannot write '{path}': {e.Message}");
-        }
+        OutputFolder.WriteFile(option, path, write);
         console.MarkupLineInterpolated($"Wrote {what} to [bold]{path}[/].");
     }
 

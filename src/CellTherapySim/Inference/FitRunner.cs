@@ -8,16 +8,29 @@ namespace CellTherapySim.Inference;
 /// <summary>How the chains are run.</summary>
 /// <param name="InitRadius">Initial points: each coordinate at its prior median ± Uniform(−r, r) on the unconstrained scale.</param>
 /// <param name="Threads">Chains run at once (default: all cores); results do not depend on it.</param>
+/// <param name="AdaptDelta">Target acceptance of the step-size adaptation; see <see cref="DefaultAdaptDelta"/>.</param>
 public sealed record FitRunSettings(
     int Chains = 4,
     int Warmup = 1000,
     int Draws = 1000,
     int Seed = 1,
     int MaxTreeDepth = 10,
-    double AdaptDelta = 0.8,
+    double AdaptDelta = FitRunSettings.DefaultAdaptDelta,
     bool DenseMetric = false,
     double InitRadius = 1,
-    int Threads = 0);
+    int Threads = 0)
+{
+    /// <summary>
+    /// 0.95, not Stan's 0.8. On the shipped study the step size tuned to 0.8 fits the bulk but not ImaxP's upper tail,
+    /// where the posterior leans on the bound 1 (its beta(9, 1) prior) and bends with Z50 (the data fix
+    /// ImaxP·hill(Z; Z50), so a larger ImaxP needs a larger Z50 until the Hill term saturates): there the acceptance
+    /// statistic falls to 0.80–0.84 against 0.93–0.95 in the bulk, the chains enter the tail in few, long excursions,
+    /// and over ten seeds, 4 × (1000 + 1000), ImaxP's tail ESS was 251–1,325 (four seeds under 400); at 0.9, 299–1,562
+    /// (one under 400); at 0.95, 703–1,368, every R-hat ≤ 1.0099, no divergences. The probit, logit and cloglog scales
+    /// for ImaxP change where its tail lies, not this.
+    /// </summary>
+    public const double DefaultAdaptDelta = 0.95;
+}
 
 /// <summary>What one chain produced: its draws after warm-up (constrained, in <see cref="FitModel.Names"/> order) and its sampler statistics.</summary>
 public sealed record ChainResult(

@@ -1,3 +1,4 @@
+using CellTherapySim.Output;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,8 +33,8 @@ public sealed record PosteriorSample(string Folder, IReadOnlyList<string> Free, 
     /// </summary>
     public static void WriteRecord(string folder, ModelDefinition model, string modelText, double[] parameters, IEnumerable<string> free, string? dataText = null)
     {
-        using var stream = File.Create(Path.Combine(folder, RecordFile));
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var file = ResultFile.Create(Path.Combine(folder, RecordFile));
+        using var json = new Utf8JsonWriter(file.Writer.BaseStream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("model", model.Name);
         json.WriteString("model_sha256", Hash(modelText));
@@ -45,6 +46,8 @@ public sealed record PosteriorSample(string Folder, IReadOnlyList<string> Free, 
         json.WriteEndArray();
         if (dataText is not null) json.WriteString("data_sha256", Hash(dataText));
         json.WriteEndObject();
+        json.Dispose();   // flushes into the file before it is renamed
+        file.Commit();
     }
 
     /// <summary>The hash of the data a fit in <paramref name="folder"/> was fitted to, or null when its record has none.</summary>

@@ -45,7 +45,8 @@ public static class AgentCsvWriter
         Directory.CreateDirectory(folder);
         var written = new List<string>();
         var index = Path.Combine(folder, SnapshotIndex);
-        using var indexWriter = new StreamWriter(index);
+        using var indexFile = ResultFile.Create(index);
+        var indexWriter = indexFile.Writer;
         var first = summary.Runs.SelectMany(r => r?.Snapshots ?? []).FirstOrDefault();
         indexWriter.WriteLine(string.Join(",", new[] { "replicate", "day", "activated_fraction" }
             .Concat((first?.FieldNames ?? []).Select(f => $"{f}_mean")).Append("site_cells").Append("file")));
@@ -54,7 +55,7 @@ public static class AgentCsvWriter
             foreach (var snapshot in summary.Runs[r]?.Snapshots ?? [])
             {
                 var name = $"lattice-r{r + 1}-day{Csv.Number(snapshot.Time)}.csv";
-                using (var writer = new StreamWriter(Path.Combine(folder, name))) WriteLattice(writer, snapshot);
+                ResultFile.Write(Path.Combine(folder, name), writer => WriteLattice(writer, snapshot));
                 written.Add(Path.Combine(folder, name));
                 indexWriter.WriteLine(string.Join(",", new[] { (r + 1).ToString(CultureInfo.InvariantCulture), Csv.Number(snapshot.Time), Csv.Number(snapshot.ActivatedFraction) }
                     .Concat(snapshot.Fields.Select(f => Csv.Number(f.Average())))
@@ -62,6 +63,7 @@ public static class AgentCsvWriter
                     .Append(name)));
             }
         }
+        indexFile.Commit();
         written.Add(index);
         return written;
     }

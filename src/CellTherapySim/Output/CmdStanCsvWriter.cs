@@ -25,6 +25,7 @@ public sealed class CmdStanCsvWriter : IDisposable
 
     private readonly TextWriter _writer;
     private readonly bool _ownsWriter;
+    private ResultFile? _file;
     private readonly CmdStanSettings _settings;
     private readonly int _parameterCount;
     private readonly StringBuilder _line = new();
@@ -60,17 +61,21 @@ public sealed class CmdStanCsvWriter : IDisposable
         WriteHeader(columns);
     }
 
-    /// <summary>Creates (or overwrites) the file <paramref name="path"/> (UTF-8, readable while being written) and writes the header.</summary>
+    /// <summary>
+    /// Creates the file <paramref name="path"/> (UTF-8, readable while being written) and writes the header: under the
+    /// temporary name <c>path.partial</c> until <see cref="WriteTiming"/> completes it (see <see cref="ResultFile"/>), so an
+    /// interrupted chain keeps its draws there and no file of the final name looks finished.
+    /// </summary>
     public static CmdStanCsvWriter Create(string path, CmdStanSettings settings, IReadOnlyList<string> parameterNames)
     {
-        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        var file = ResultFile.Create(path);
         try
         {
-            return new CmdStanCsvWriter(new StreamWriter(stream, new UTF8Encoding(false)), settings, parameterNames, ownsWriter: true);
+            return new CmdStanCsvWriter(file.Writer, settings, parameterNames, ownsWriter: true) { _file = file };
         }
         catch
         {
-            stream.Dispose();
+            file.Dispose();
             throw;
         }
     }
@@ -143,12 +148,15 @@ public sealed class CmdStanCsvWriter : IDisposable
             .Append("#                ").Append(Seconds(warmupSeconds + samplingSeconds)).Append(" seconds (Total)\n")
             .Append("# \n");
         Flush();
+        _file?.Commit();
     }
 
     /// <summary>Flushes and, when the writer is owned, closes it.</summary>
     public void Dispose()
     {
-        if (_ownsWriter)
+        if (_file is not null)
+            _file.Dispose();
+        else if (_ownsWriter)
             _writer.Dispose();
         else
             _writer.Flush();

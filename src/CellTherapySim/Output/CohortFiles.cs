@@ -22,12 +22,10 @@ public static class CohortFiles
         Directory.CreateDirectory(folder);
         var observations = Task.Run(() =>
         {
-            using var writer = new StreamWriter(Path.Combine(folder, Observations), false, new System.Text.UTF8Encoding(false), 1 << 16);
-            ObservationCsvWriter.Write(writer, cohort.Animals);
+            ResultFile.Write(Path.Combine(folder, Observations), writer => ObservationCsvWriter.Write(writer, cohort.Animals));
         });
         var summaries = ObservationSummary.Summarize(cohort.Animals);
-        using (var writer = new StreamWriter(Path.Combine(folder, Summary)))
-            SummaryCsvWriter.Write(writer, summaries, row => cohort.Prediction(row.Group, row.Time, row.Endpoint));
+        ResultFile.Write(Path.Combine(folder, Summary), writer => SummaryCsvWriter.Write(writer, summaries, row => cohort.Prediction(row.Group, row.Time, row.Endpoint)));
         try
         {
             observations.Wait();

@@ -31,8 +31,7 @@ public static class FitFiles
     /// <summary>Writes summary.csv into <paramref name="folder"/>.</summary>
     public static void WriteSummary(string folder, IEnumerable<VariableSummary> rows)
     {
-        using var writer = new StreamWriter(Path.Combine(folder, Summary));
-        WriteSummary(writer, rows);
+        ResultFile.Write(Path.Combine(folder, Summary), writer => WriteSummary(writer, rows));
     }
 
     /// <summary>
@@ -81,10 +80,12 @@ public static class FitFiles
     /// <summary>Writes ppc.csv into <paramref name="folder"/>: GROUP,TIME,DVID,N,OBSERVED_MEAN,PRED_MEDIAN,PRED_Q5,PRED_Q25,PRED_Q75,PRED_Q95.</summary>
     public static void WritePpc(string folder, IEnumerable<PredictiveRow> rows)
     {
-        using var writer = new StreamWriter(Path.Combine(folder, Ppc));
-        writer.WriteLine("GROUP,TIME,DVID,N,OBSERVED_MEAN,PRED_MEDIAN,PRED_Q5,PRED_Q25,PRED_Q75,PRED_Q95");
-        foreach (var r in rows)
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{Csv.Field(r.Group)},{r.Time:R},{r.Endpoint},{r.N},{r.ObservedMean:0.0000},{r.Median:0.0000},{r.Q5:0.0000},{r.Q25:0.0000},{r.Q75:0.0000},{r.Q95:0.0000}"));
+        ResultFile.Write(Path.Combine(folder, Ppc), writer =>
+        {
+            writer.WriteLine("GROUP,TIME,DVID,N,OBSERVED_MEAN,PRED_MEDIAN,PRED_Q5,PRED_Q25,PRED_Q75,PRED_Q95");
+            foreach (var r in rows)
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{Csv.Field(r.Group)},{r.Time:R},{r.Endpoint},{r.N},{r.ObservedMean:0.0000},{r.Median:0.0000},{r.Q5:0.0000},{r.Q25:0.0000},{r.Q75:0.0000},{r.Q95:0.0000}"));
+        });
     }
 }

@@ -15,8 +15,7 @@ public static class IndividualFiles
     /// <summary>Writes individuals.csv into <paramref name="folder"/>.</summary>
     public static void WriteIndividuals(string folder, IReadOnlyList<AnimalEstimate> rows)
     {
-        using var writer = new StreamWriter(Path.Combine(folder, Individuals));
-        WriteIndividuals(writer, rows);
+        ResultFile.Write(Path.Combine(folder, Individuals), writer => WriteIndividuals(writer, rows));
     }
 
     /// <summary>
@@ -35,8 +34,7 @@ public static class IndividualFiles
     /// <summary>Writes ipred.csv into <paramref name="folder"/>.</summary>
     public static void WriteIpred(string folder, IEnumerable<ReadingPrediction> rows)
     {
-        using var writer = new StreamWriter(Path.Combine(folder, Ipred));
-        WriteIpred(writer, rows);
+        ResultFile.Write(Path.Combine(folder, Ipred), writer => WriteIpred(writer, rows));
     }
 
     /// <summary>

@@ -11,17 +11,19 @@ public static class LooFiles
     /// <summary>Writes loo.csv into <paramref name="folder"/>: QUANTITY,ESTIMATE,SE (counts of Pareto k without an SE).</summary>
     public static void Write(string folder, PsisLoo loo)
     {
-        using var writer = new StreamWriter(Path.Combine(folder, Loo));
-        writer.WriteLine("QUANTITY,ESTIMATE,SE");
-        void Row(string name, double estimate, double? se) =>
-            writer.WriteLine($"{name},{Csv.Number(estimate)},{(se is { } s ? Csv.Number(s) : "")}");
-        Row("elpd_loo", loo.ElpdLoo, loo.ElpdLooSe);
-        Row("p_loo", loo.PLoo, loo.PLooSe);
-        Row("looic", loo.Looic, loo.LooicSe);
-        Row("pareto_k_threshold", loo.KThreshold, null);
-        Row("pareto_k_good", loo.Observations - loo.HighParetoKCount - loo.ConstantCount, null);
-        Row("pareto_k_bad", loo.ParetoK.Count(k => k > loo.KThreshold && k <= 1), null);
-        Row("pareto_k_very_bad", loo.HighParetoKCount - loo.ParetoK.Count(k => k > loo.KThreshold && k <= 1), null);
-        Row("constant_log_lik", loo.ConstantCount, null);
+        ResultFile.Write(Path.Combine(folder, Loo), writer =>
+        {
+            writer.WriteLine("QUANTITY,ESTIMATE,SE");
+            void Row(string name, double estimate, double? se) =>
+                writer.WriteLine($"{name},{Csv.Number(estimate)},{(se is { } s ? Csv.Number(s) : "")}");
+            Row("elpd_loo", loo.ElpdLoo, loo.ElpdLooSe);
+            Row("p_loo", loo.PLoo, loo.PLooSe);
+            Row("looic", loo.Looic, loo.LooicSe);
+            Row("pareto_k_threshold", loo.KThreshold, null);
+            Row("pareto_k_good", loo.Observations - loo.HighParetoKCount - loo.ConstantCount, null);
+            Row("pareto_k_bad", loo.ParetoK.Count(k => k > loo.KThreshold && k <= 1), null);
+            Row("pareto_k_very_bad", loo.HighParetoKCount - loo.ParetoK.Count(k => k > loo.KThreshold && k <= 1), null);
+            Row("constant_log_lik", loo.ConstantCount, null);
+        });
     }
 }

@@ -35,9 +35,11 @@ public static class SensitivityFiles
     {
         try
         {
-            using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
-            writer.WriteLine(header);
-            foreach (var line in lines) writer.WriteLine(line);
+            ResultFile.Write(path, writer =>
+            {
+                writer.WriteLine(header);
+                foreach (var line in lines) writer.WriteLine(line);
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using CellTherapySim.Output;
 using System.Text.Json;
 
 namespace CellTherapySim.Sweeps;
@@ -8,8 +9,8 @@ public static class SweepManifestFile
     /// <summary>Writes <paramref name="manifest"/> to <paramref name="path"/> (with the spec file's text).</summary>
     public static void Write(string path, SweepManifest manifest)
     {
-        using var stream = File.Create(path);
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var file = ResultFile.Create(path);
+        using var json = new Utf8JsonWriter(file.Writer.BaseStream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("tool", manifest.Tool);
         json.WriteString("version", manifest.Version);
@@ -24,6 +25,8 @@ public static class SweepManifestFile
         json.WriteString("rank", manifest.Rank);
         json.WriteString("columns", manifest.Header);
         json.WriteEndObject();
+        json.Dispose();   // flushes into the file before it is renamed
+        file.Commit();
     }
 
     /// <summary>Reads the manifest at <paramref name="path"/>.</summary>

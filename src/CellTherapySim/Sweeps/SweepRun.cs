@@ -1,4 +1,5 @@
 using System.Globalization;
+using CellTherapySim.Output;
 using CellTherapySim.Runs;
 
 namespace CellTherapySim.Sweeps;
@@ -231,7 +232,8 @@ public static class SweepRun
         var streams = posteriorDraws > 0 ? drawFiles.Select(f => new BinaryReader(File.OpenRead(f))).ToList() : null;
         try
         {
-            using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+            using var file = ResultFile.Create(path);
+            var writer = file.Writer;
             writer.WriteLine(header);
             var draws = new double[posteriorDraws];
             for (var turn = 0; ; turn = (turn + 1) % readers.Count)
@@ -245,6 +247,7 @@ public static class SweepRun
                 }
                 writer.WriteLine(string.Join(",", fields.Select(Csv.Field)));
             }
+            file.Commit();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -152,7 +152,8 @@ public class CmdStanCsvTests
                 for (var i = 1; i <= 3; i++)
                 {
                     writer.WriteDraw(Draw(-i, 0.9, 0.7, 2, 3, false, i), [i, i, i, i]);
-                    var partial = CmdStanCsvReader.Read(path); // read while the writer is still open
+                    Assert.False(File.Exists(path));   // the final name appears only when the chain completes
+                    var partial = CmdStanCsvReader.Read(path + ResultFile.PartialSuffix); // read while the writer is still open
                     Assert.Equal(i, partial.Draws.Count);
                     Assert.Equal(writer.DrawCount, partial.Draws.Count);
                     Assert.Equal(0.7, partial.StepSize);
@@ -160,6 +161,7 @@ public class CmdStanCsvTests
                 writer.WriteTiming(1, 2);
             }
             var done = CmdStanCsvReader.Read(path);
+            Assert.False(File.Exists(path + ResultFile.PartialSuffix));
             Assert.True(done.IsComplete);
             Assert.Equal(3, done.Draws.Count);
             Assert.DoesNotContain('\r', File.ReadAllText(path));

@@ -90,6 +90,37 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void AFitKilledMidRunLeavesItsDrawsUnderTemporaryNamesAndNoFinalFile()
+    {
+        var folder = CreateTempDirectory();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ctsim.dll"), "fit", "--data", Observations, "--out", folder,
+            "--free", "k_act", "--chains", "1", "--warmup", "20", "--draws", "100000", "--max-depth", "3"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        // SIGKILL (no chance to clean up) once draws are being written.
+        var partial = Path.Combine(folder, "draws-chain-1.csv.partial");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!process.HasExited && !(File.Exists(partial) && DrawLines(partial) >= 20) && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
+        Assert.False(process.HasExited, "the fit ended before it could be killed");
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        Assert.True(DrawLines(partial) >= 20);
+        Assert.True(File.Exists(Path.Combine(folder, "log-lik-chain-1.csv.partial")));
+        foreach (var final in new[] { "draws-chain-1.csv", "log-lik-chain-1.csv", "summary.csv", "ppc.csv", "loo.csv", "ipred.csv" })
+            Assert.False(File.Exists(Path.Combine(folder, final)), $"{final} exists after the fit was killed");
+        // A new fit into the folder is refused until --force, which removes the partial files too.
+        Assert.Contains("draws-chain-1.csv.partial", RunBadInput("fit", "--data", Observations, "--out", folder));
+        Directory.Delete(folder, recursive: true);
+
+        static int DrawLines(string path)
+        {
+            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return reader.ReadToEnd().Split('\n').Count(l => l.Length > 0 && !l.StartsWith('#') && !l.StartsWith("lp__", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void AFitWithNoFiniteStartNamesTheCauseNotAnAggregateError()
     {
         // An absurd ROS turnover makes every simulation fail at day 0: the message says which design fails and why.

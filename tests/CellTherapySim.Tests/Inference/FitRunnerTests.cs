@@ -97,7 +97,9 @@ public class FitRunnerTests
         var chain = Assert.Single(chains);
         Assert.False(chain.Completed);
         Assert.InRange(chain.Draws.Count, 25, 26);
-        var csv = CmdStanCsvReader.Read(Path.Combine(folder, "draws-chain-1.csv"));
+        // Under the temporary name: no draws-chain-1.csv looks finished (ResultFile).
+        Assert.False(File.Exists(Path.Combine(folder, "draws-chain-1.csv")));
+        var csv = CmdStanCsvReader.Read(Path.Combine(folder, "draws-chain-1.csv" + ResultFile.PartialSuffix));
         Assert.Equal(chain.Draws.Count, csv.Draws.Count);
         Assert.False(csv.IsComplete);
         Assert.Equal(chain.Draws[^1][0], csv.Column("k_act")[^1]);
