@@ -101,7 +101,7 @@ public sealed class FitModel
             names.Add($"omega_{model.Parameters[Free[r]].Name}");
         }
         Priors = priors;
-        Transforms = priors.Select(p => new Transform(p.Support.Lower, p.Support.Upper)).ToArray();
+        Transforms = priors.Select(p => new Transform(p.Support.Lower, p.Support.Upper, p.Lean)).ToArray();
         Scales = RandomEffects.Select(r => Priors[r].Support == (0, 1) ? VariabilityScale.Logit : VariabilityScale.Log).ToArray();
         _residualCoordinate = Enumerable.Repeat(-1, model.Endpoints.Count).ToArray();
         for (var i = 0; i < data.Endpoints.Count; i++) _residualCoordinate[data.Endpoints[i]] = ResidualOffset + i;

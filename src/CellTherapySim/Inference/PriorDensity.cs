@@ -58,6 +58,9 @@ public sealed class PriorDensity
         return _distribution.DensityLn(theta);
     }
 
+    /// <summary>Which bound of its support a bounded prior's mass leans to: a beta(a, b) toward 1 when a &gt; b, toward 0 when a &lt; b.</summary>
+    public BoundLean Lean => _family != PriorFamily.Beta || _a == _b ? BoundLean.None : _a > _b ? BoundLean.Upper : BoundLean.Lower;
+
     /// <summary>The prior's median (the sampler's initial point is drawn around it).</summary>
     public double Median => _family switch
     {
