@@ -41,17 +41,16 @@ internal static class FitCommand
         };
         metric.AcceptOnlyFromAmong("dense", "diag");
         var maxDepth = Count("--max-depth", "Maximum tree depth of NUTS.", 10, 20);
-        var adaptDelta = new Option<double>("--adapt-delta")
+        var adaptDelta = new Option<double?>("--adapt-delta")
         {
-            Description = "Target acceptance statistic of the step-size adaptation (Stan's adapt_delta), in (0, 1); 0.95 by default (Stan: 0.8; see the README), raise it (e.g. 0.99) when transitions diverge.",
+            Description = "Target acceptance statistic of the step-size adaptation (Stan's adapt_delta), in (0, 1). Default: 0.95 for fixed effects, 0.8 (Stan's) with random effects (see the README); raise it (e.g. 0.99) when transitions diverge.",
             HelpName = "DELTA",
-            DefaultValueFactory = _ => FitRunSettings.DefaultAdaptDelta,
             CustomParser = result =>
             {
                 var text = result.Tokens[0].Value;
                 if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is > 0 and < 1) return value;
                 result.AddError($"--adapt-delta: '{text}' is not a target acceptance; expected a number strictly between 0 and 1, e.g. 0.9");
-                return FitRunSettings.DefaultAdaptDelta;
+                return null;
             },
         };
         var set = CommonOptions.Set();

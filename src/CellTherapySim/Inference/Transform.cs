@@ -24,7 +24,7 @@ public enum BoundLean
 /// of that tail in u: exponential on the logit scale (density ∝ 1 − θ ≈ e^−u), Gaussian on the probit scale, and
 /// double-exponential (Gumbel, e^{u − eᵘ}) on the complementary log-log scale, whose tail is then no longer than the
 /// bulk. Measured on the shipped study, 4 × (1000 + 1000), ImaxP's smallest tail ESS over five seeds: logit 143,
-/// probit 391; with adapt_delta 0.95 (see <see cref="FitRunSettings.DefaultAdaptDelta"/>) and the complementary
+/// probit 391; with adapt_delta 0.95 (see <see cref="FitRunSettings.DefaultAdaptDelta(FitModel)"/>) and the complementary
 /// log-log, 703 over ten seeds.
 /// </summary>
 public readonly record struct Transform(double Lower, double Upper, BoundLean Lean = BoundLean.None)

@@ -100,17 +100,32 @@ public class LikelihoodTermsTests
     }
 
     [Theory]
-    [InlineData(double.NegativeInfinity, double.PositiveInfinity, 0.7)]
-    [InlineData(0, double.PositiveInfinity, -1.3)]
-    [InlineData(0, 1, 2.2)]
-    [InlineData(-2, 5, -0.4)]
-    public void TransformsRoundTripAndTheirJacobiansAreExact(double lower, double upper, double u)
+    [InlineData(double.NegativeInfinity, double.PositiveInfinity, 0.7, BoundLean.None)]
+    [InlineData(0, double.PositiveInfinity, -1.3, BoundLean.None)]
+    [InlineData(0, 1, 2.2, BoundLean.None)]
+    [InlineData(-2, 5, -0.4, BoundLean.None)]
+    [InlineData(0, 1, 1.1, BoundLean.Upper)]
+    [InlineData(0, 1, -2.5, BoundLean.Upper)]
+    [InlineData(-2, 5, 0.3, BoundLean.Lower)]
+    [InlineData(0, 1, -1.4, BoundLean.Lower)]
+    public void TransformsRoundTripAndTheirJacobiansAreExact(double lower, double upper, double u, BoundLean lean)
     {
-        var transform = new Transform(lower, upper);
+        var transform = new Transform(lower, upper, lean);
         var theta = transform.ToConstrained(u, out var logJ, out var dThetaDu, out var dLogJ);
         Assert.Equal(u, transform.ToUnconstrained(theta), 10);
         AssertDerivative(x => transform.ToConstrained(x, out _, out _, out _), u, dThetaDu);
         Assert.Equal(Math.Log(dThetaDu), logJ, 12);
         AssertDerivative(x => { transform.ToConstrained(x, out var lj, out _, out _); return lj; }, u, dLogJ);
+    }
+
+    [Fact]
+    public void ABoundedPriorLeaningOnABoundIsSampledOnTheComplementaryLogLogScaleTowardIt()
+    {
+        PriorDensity BetaPrior(double a, double b) => new(new Prior(PriorFamily.Beta, new Dictionary<string, double> { ["a"] = a, ["b"] = b }));
+        Assert.Equal(BoundLean.Upper, BetaPrior(9, 1).Lean);
+        Assert.Equal(BoundLean.Lower, BetaPrior(1, 4).Lean);
+        Assert.Equal(BoundLean.None, BetaPrior(2, 2).Lean);
+        // Toward the upper bound the tail is double-exponential: u = 2 already reaches θ = 1 − e^(−e²) ≈ 0.9994.
+        Assert.Equal(1 - Math.Exp(-Math.Exp(2)), new Transform(0, 1, BoundLean.Upper).ToConstrained(2, out _, out _, out _), 14);
     }
 }
