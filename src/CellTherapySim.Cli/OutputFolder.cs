@@ -37,6 +37,10 @@ internal static class OutputFolder
         {
             ResultFile.Write(path, write);
         }
+        catch (DirectoryNotFoundException)
+        {
+            throw new InputException(option, $"cannot write '{path}': its folder does not exist");
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputException(option, $"cannot write '{path}': {e.Message}");
