@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CellTherapySim.Compilation;
+using CellTherapySim.Modeling.Units;
 using Spectre.Console;
 
 namespace CellTherapySim.Cli;
@@ -26,12 +27,17 @@ internal static class CheckCommand
         var m = compiled.Definition;
         console.MarkupLineInterpolated($"[bold]{m.Name}[/] ({m.Source}): OK — {m.States.Count} states, {m.Parameters.Count} parameters, {m.Intermediates.Count} intermediates, {m.Readouts.Count} readouts, {m.Products.Count} products ({m.Products.Sum(x => x.Routes.Count)} routes), {m.Injuries.Count} injury presets, {m.Endpoints.Count} endpoints.");
 
+        var units = m.UnitCheck;
+        console.MarkupLineInterpolated($"Units: consistent — {units.Checked} terms of {m.Equations.Count} equations, {m.Intermediates.Count} intermediates, {m.Readouts.Count} readouts and {m.Products.Sum(x => x.Routes.Count)} route scales checked against the declared units (time in {units.TimeUnit}).");
+        if (units.Unchecked.Count > 0)
+            console.MarkupLineInterpolated($"[yellow]Not checked[/] (tagged {UnitChecker.UncheckedTag}): {string.Join(", ", units.Unchecked)}.");
+
         Section(console, "States", ["name", "initial", "unit", "atol", "description"],
             m.States.Select(s => new[] { s.Name, Num(s.Initial), s.Unit, s.AbsoluteTolerance is { } a ? Num(a) : "", s.Description }));
         Section(console, "Parameters", ["name", "value", "unit", "prior", "fitted", "description", "source"],
             m.Parameters.Select(p => new[] { p.Name, Num(p.Value), p.Unit, p.Prior.ToString(), p.Fitted ? "yes" : "", p.Description, p.Source }));
-        Section(console, "Intermediates", ["name", "expression"],
-            m.Intermediates.Select(i => new[] { i.Name, i.Text }));
+        Section(console, "Intermediates", ["name", "unit (inferred)", "expression"],
+            m.Intermediates.Select((i, k) => new[] { i.Name, k < m.UnitCheck.IntermediateUnits.Count ? m.UnitCheck.IntermediateUnits[k] : "", i.Text }));
         Section(console, "Readouts", ["name", "unit", "expression", "description"],
             m.Readouts.Select(r => new[] { r.Name, r.Unit, r.Text, r.Description }));
         Section(console, "Products", ["product", "dose unit", "route", "target", "scale (model amount per dose unit)", "description"],

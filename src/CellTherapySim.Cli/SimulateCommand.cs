@@ -207,7 +207,7 @@ internal static class SimulateCommand
         var columns = new List<int>();
         foreach (var (readout, index) in definition.Readouts.Select((r, i) => (r, i)))
         {
-            table.AddColumn(new TableColumn($"{readout.Name} ({readout.Unit}) ODE").RightAligned());
+            table.AddColumn(new TableColumn($"{readout.Heading} ODE").RightAligned());
             table.AddColumn(new TableColumn("agents mean [[5%, 95%]]").RightAligned());
             columns.Add(definition.States.Count + index);
         }
@@ -298,7 +298,7 @@ internal static class SimulateCommand
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn(new TableColumn("day").RightAligned());
         foreach (var readout in definition.Readouts)
-            table.AddColumn(new TableColumn(Markup.Escape($"{readout.Name} ({readout.Unit}) median [5%, 95%]")).RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape($"{readout.Heading} median [5%, 95%]")).RightAligned());
         for (var i = 0; i < prediction.Times.Length; i++)
         {
             var row = new List<string> { prediction.Times[i].ToString("0.##", CultureInfo.InvariantCulture) };
@@ -318,7 +318,7 @@ internal static class SimulateCommand
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn(new TableColumn("day").RightAligned());
         foreach (var readout in definition.Readouts)
-            table.AddColumn(new TableColumn($"{readout.Name} ({readout.Unit})").RightAligned());
+            table.AddColumn(new TableColumn($"{readout.Heading}").RightAligned());
         for (var i = 0; i < trajectory.Times.Length; i++)
         {
             var row = new List<string> { trajectory.Times[i].ToString("0.##", CultureInfo.InvariantCulture) };

@@ -1,3 +1,4 @@
+using CellTherapySim.Modeling.Units;
 using CellTherapySim.Modeling.Expressions;
 
 namespace CellTherapySim.Modeling;
@@ -20,6 +21,9 @@ public sealed record ModelDefinition(
     DefaultScenario Scenario,
     AgentSection? Agent = null)
 {
+    /// <summary>What the unit check of the model file found (<see cref="UnitReport.None"/> for a model built in code).</summary>
+    public UnitReport UnitCheck { get; init; } = UnitReport.None;
+
     /// <summary>Index of the named parameter, or -1.</summary>
     public int ParameterIndex(string name) => IndexOf(Parameters, p => p.Name == name);
 
@@ -86,7 +90,11 @@ public sealed record StateDefinition(string Name, double Initial, string Unit, s
 public sealed record IntermediateDefinition(string Name, Expr Expression, string Text);
 
 /// <summary>A quantity computed from states and parameters and reported (and possibly measured).</summary>
-public sealed record ReadoutDefinition(string Name, Expr Expression, string Text, string Unit, string Description);
+public sealed record ReadoutDefinition(string Name, Expr Expression, string Text, string Unit, string Description)
+{
+    /// <summary>The column heading: "PMWT (g)", or the name alone for a pure number (unit "1", e.g. a fold change).</summary>
+    public string Heading => Unit == "1" ? Name : $"{Name} ({Unit})";
+}
 
 /// <summary>Something that can be dosed (cells, EVs, a drug): the unit its doses are written in and the routes it is given by.</summary>
 public sealed record ProductDefinition(string Name, string Description, DoseUnit Unit, IReadOnlyList<ProductRoute> Routes)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CellTherapySim.Modeling.Expressions;
+using CellTherapySim.Modeling.Units;
 using YamlDotNet.RepresentationModel;
 
 namespace CellTherapySim.Modeling;
@@ -45,12 +46,15 @@ public static partial class ModelFileReader
         var states = ReadStates(yaml, stateMap);
         var intermediateNodes = yaml.Entries(intermediateMap, "'intermediates'").ToList();
         CheckNames(yaml, parameterMap, stateMap, intermediateMap);
+        var units = new UnitChecker(ReadTimeUnit(yaml, root),
+            parameters.Select((p, i) => ReadUnit(yaml, UnitNode(parameterMap, i), p.Unit, $"the unit of parameter '{p.Name}'")).ToList(),
+            states.Select((s, i) => (s.Name, ReadUnit(yaml, UnitNode(stateMap, i), s.Unit, $"the unit of state '{s.Name}'"))).ToList());
 
-        var intermediates = ReadIntermediates(yaml, intermediateNodes, parameters, states);
+        var intermediates = ReadIntermediates(yaml, intermediateNodes, parameters, states, units);
         var symbols = SymbolTable(parameters, states, intermediates.Select(i => i.Name).ToList());
-        var equations = ReadEquations(yaml, equationMap, stateMap, states, symbols);
-        var readouts = ReadReadouts(yaml, root, symbols);
-        var products = ReadProducts(yaml, root, parameters, states);
+        var equations = ReadEquations(yaml, equationMap, stateMap, states, symbols, units);
+        var readouts = ReadReadouts(yaml, root, symbols, units);
+        var products = ReadProducts(yaml, root, parameters, states, units);
         var injuries = ReadInjuries(yaml, root, states);
         var endpoints = ReadEndpoints(yaml, root, readouts);
         var scenario = ReadScenario(yaml, root, injuries);
@@ -60,7 +64,8 @@ public static partial class ModelFileReader
         var definition = new ModelDefinition(
             YamlNodes.Optional(root, "name") is { } n ? yaml.Text(n, "'name'") : Path.GetFileNameWithoutExtension(file),
             YamlNodes.Optional(root, "description") is { } d ? yaml.Text(d, "'description'") : "",
-            file, parameters, states, intermediates, equations, readouts, products, injuries, endpoints, variability, scenario, agent);
+            file, parameters, states, intermediates, equations, readouts, products, injuries, endpoints, variability, scenario, agent)
+        { UnitCheck = units.Report };
         CheckScenarioDoses(yaml, root, definition);
         return definition;
     }
@@ -90,6 +95,40 @@ public static partial class ModelFileReader
         if (result.Count == 0) throw yaml.Error(map, "'parameters' is empty; a model needs at least one parameter");
         return result;
     }
+
+    /// <summary>The model's time unit ('time_unit', default day): the engine's clock is in days, so only day is accepted.</summary>
+    private static NamedUnit ReadTimeUnit(YamlNodes yaml, YamlMappingNode root)
+    {
+        if (YamlNodes.Optional(root, "time_unit") is not { } node) return new NamedUnit("day", UnitParser.Parse("day"));
+        var unit = ReadUnit(yaml, node, yaml.Text(node, "'time_unit'"), "'time_unit'");
+        if (!unit.Unit.Matches(UnitParser.Parse("day")))
+            throw yaml.Error(node, $"'time_unit' is '{unit.Name}'; expected day (times, doses and data are in days; give rates per day, e.g. 24/h as 1/day values)");
+        return unit;
+    }
+
+    /// <summary>The `unit` node of the <paramref name="index"/>-th entry of a section of mappings.</summary>
+    private static YamlNode UnitNode(YamlMappingNode section, int index) =>
+        ((YamlMappingNode)section.Children[index].Value).Children[new YamlScalarNode("unit")];
+
+    /// <summary>Parses a unit string written at <paramref name="node"/>; a syntax error is located at its character.</summary>
+    private static NamedUnit ReadUnit(YamlNodes yaml, YamlNode node, string text, string what)
+    {
+        try
+        {
+            return new NamedUnit(text, UnitParser.Parse(text));
+        }
+        catch (UnitSyntaxException e)
+        {
+            var (line, column) = node is YamlScalarNode scalar ? YamlNodes.TextStart(scalar) : ((int)node.Start.Line, (int)node.Start.Column);
+            throw ExpressionParser.ErrorAt(text, yaml.File, line, column, e.Offset, $"{what}: {e.Message}");
+        }
+    }
+
+    /// <summary>Whether an expression carries the tag <see cref="UnitChecker.UncheckedTag"/> (no other tag is allowed).</summary>
+    private static bool ExemptFromUnits(YamlNodes yaml, YamlNode node, string what) =>
+        node.Tag.IsEmpty || node.Tag.Value == "?" || node.Tag.Value == "!" ? false
+        : node.Tag.Value == UnitChecker.UncheckedTag ? true
+        : throw yaml.Error(node, $"{what} has the tag '{node.Tag.Value}'; the only tag an expression may carry is {UnitChecker.UncheckedTag} (exempt it from the unit check)");
 
     /// <summary>An initial state value: a number ≥ 0 (states are amounts, concentrations or activities).</summary>
     private static double InitialValue(YamlNodes yaml, YamlNode node, string what) =>
@@ -155,7 +194,7 @@ public static partial class ModelFileReader
 
     private static List<IntermediateDefinition> ReadIntermediates(
         YamlNodes yaml, List<(string Key, YamlNode KeyNode, YamlNode Value)> nodes,
-        List<ParameterDefinition> parameters, List<StateDefinition> states)
+        List<ParameterDefinition> parameters, List<StateDefinition> states, UnitChecker units)
     {
         // First pass in file order finds the dependencies; the intermediates are then ordered so that each
         // follows those it uses, and parsed again with their final indices.
@@ -177,10 +216,13 @@ public static partial class ModelFileReader
         for (var i = 0; i < nodes.Count; i++) Visit(i, []);
 
         var final = SymbolTable(parameters, states, order.Select(i => names[i]).ToList());
-        return order.Select(i => new IntermediateDefinition(
-            names[i],
-            ParseExpression(yaml, nodes[i].Value, final, $"intermediate '{names[i]}'"),
-            yaml.Text(nodes[i].Value, $"intermediate '{names[i]}'"))).ToList();
+        return order.Select(i =>
+        {
+            var what = $"intermediate '{names[i]}'";
+            var located = ParseLocated(yaml, nodes[i].Value, final, what);
+            units.Intermediate(names[i], located, ExemptFromUnits(yaml, nodes[i].Value, what));
+            return new IntermediateDefinition(names[i], located.Expression, yaml.Text(nodes[i].Value, what));
+        }).ToList();
     }
 
     private static HashSet<int> Dependencies(Expr expr)
@@ -209,14 +251,17 @@ public static partial class ModelFileReader
         return table;
     }
 
-    private static Expr ParseExpression(YamlNodes yaml, YamlNode node, Dictionary<string, Symbol> symbols, string what)
+    private static Expr ParseExpression(YamlNodes yaml, YamlNode node, Dictionary<string, Symbol> symbols, string what) =>
+        ParseLocated(yaml, node, symbols, what).Expression;
+
+    private static LocatedExpression ParseLocated(YamlNodes yaml, YamlNode node, Dictionary<string, Symbol> symbols, string what)
     {
         var scalar = yaml.Scalar(node, $"the formula of {what}");
         var (line, column) = YamlNodes.TextStart(scalar);
-        return ExpressionParser.Parse(scalar.Value ?? "", yaml.File, line, column, name => symbols.GetValueOrDefault(name));
+        return ExpressionParser.ParseLocated(scalar.Value ?? "", yaml.File, line, column, name => symbols.GetValueOrDefault(name));
     }
 
-    private static List<Expr> ReadEquations(YamlNodes yaml, YamlMappingNode map, YamlMappingNode stateMap, List<StateDefinition> states, Dictionary<string, Symbol> symbols)
+    private static List<Expr> ReadEquations(YamlNodes yaml, YamlMappingNode map, YamlMappingNode stateMap, List<StateDefinition> states, Dictionary<string, Symbol> symbols, UnitChecker units)
     {
         var equations = new Expr?[states.Count];
         foreach (var (key, keyNode, value) in yaml.Entries(map, "'equations'"))
@@ -227,7 +272,9 @@ public static partial class ModelFileReader
             var index = states.FindIndex(s => s.Name == name);
             if (index < 0) throw yaml.Error(keyNode, $"equation '{key}' is for '{name}', which is not a state; expected one of {string.Join(", ", states.Select(s => s.Name))}");
             if (equations[index] is not null) throw yaml.Error(keyNode, $"state '{name}' has two equations");
-            equations[index] = ParseExpression(yaml, value, symbols, $"equation '{key}'");
+            var located = ParseLocated(yaml, value, symbols, $"equation '{key}'");
+            units.Equation(index, located, ExemptFromUnits(yaml, value, $"equation '{key}'"));
+            equations[index] = located.Expression;
         }
         var stateKeys = stateMap.Children.Keys.ToList();
         for (var i = 0; i < states.Count; i++)
@@ -235,7 +282,7 @@ public static partial class ModelFileReader
         return equations.Select(e => e!).ToList();
     }
 
-    private static List<ReadoutDefinition> ReadReadouts(YamlNodes yaml, YamlMappingNode root, Dictionary<string, Symbol> symbols)
+    private static List<ReadoutDefinition> ReadReadouts(YamlNodes yaml, YamlMappingNode root, Dictionary<string, Symbol> symbols, UnitChecker units)
     {
         var result = new List<ReadoutDefinition>();
         if (YamlNodes.Optional(root, "readouts") is not { } node) return result;
@@ -247,12 +294,11 @@ public static partial class ModelFileReader
             var entry = yaml.Mapping(value, $"{what} (expression, unit, description)");
             foreach (var _ in yaml.Entries(entry, what, ReadoutKeys)) { }
             var expressionNode = yaml.Required(entry, "expression", what);
-            result.Add(new ReadoutDefinition(
-                name,
-                ParseExpression(yaml, expressionNode, symbols, what),
-                yaml.Text(expressionNode, what),
-                yaml.Text(yaml.Required(entry, "unit", what), $"the unit of {what}"),
-                OptionalText(yaml, entry, "description", what)));
+            var located = ParseLocated(yaml, expressionNode, symbols, what);
+            var unitNode = yaml.Required(entry, "unit", what);
+            var unit = ReadUnit(yaml, unitNode, yaml.Text(unitNode, $"the unit of {what}"), $"the unit of {what}");
+            units.Readout(name, located, unit, ExemptFromUnits(yaml, expressionNode, what));
+            result.Add(new ReadoutDefinition(name, located.Expression, yaml.Text(expressionNode, what), unit.Name, OptionalText(yaml, entry, "description", what)));
         }
         return result;
     }
@@ -261,7 +307,7 @@ public static partial class ModelFileReader
     /// The 'products' section (name: {description, unit, routes: {route: {target, scale, description}}}), or an older
     /// file's 'routes' section (route: {target, scale}, doses in cells), read as the product 'cells'.
     /// </summary>
-    private static List<ProductDefinition> ReadProducts(YamlNodes yaml, YamlMappingNode root, List<ParameterDefinition> parameters, List<StateDefinition> states)
+    private static List<ProductDefinition> ReadProducts(YamlNodes yaml, YamlMappingNode root, List<ParameterDefinition> parameters, List<StateDefinition> states, UnitChecker units)
     {
         var productsNode = YamlNodes.Optional(root, "products");
         var routesNode = YamlNodes.Optional(root, "routes");
@@ -272,7 +318,7 @@ public static partial class ModelFileReader
         if (routesNode is not null)
         {
             result.Add(new ProductDefinition(Dose.CellsProduct, "cells (an older model file's 'routes')", DoseUnit.Find("cells")!,
-                ReadProductRoutes(yaml, routesNode, "'routes'", null, parameters, states, ref index)));
+                ReadProductRoutes(yaml, routesNode, "'routes'", null, new NamedUnit("cells", UnitParser.Parse("cells")), parameters, states, units, ref index)));
             return result;
         }
         if (productsNode is null) return result;
@@ -288,7 +334,8 @@ public static partial class ModelFileReader
                 ?? throw yaml.Error(unitNode, $"'{unitText}' is not a dose unit; expected one of {string.Join(", ", DoseUnit.Symbols)}");
             if (unit.PerBodyWeight && parameters.FindIndex(p => p.Name == BodyWeightParameter) is var bw && (bw < 0 || parameters[bw].Unit != "kg"))
                 throw yaml.Error(unitNode, $"{what} is dosed per kilogram of body weight ({unit.Symbol}) but the model has no body-weight parameter '{BodyWeightParameter}' in kg; add one (e.g. value 0.25, unit kg) and use it in the routes' scales");
-            var routes = ReadProductRoutes(yaml, yaml.Required(entry, "routes", what), $"the routes of {what}", unit.PerBodyWeight ? what : null, parameters, states, ref index);
+            var routes = ReadProductRoutes(yaml, yaml.Required(entry, "routes", what), $"the routes of {what}", unit.PerBodyWeight ? what : null,
+                new NamedUnit(unit.Symbol, UnitParser.Parse(unit.Symbol)), parameters, states, units, ref index);
             result.Add(new ProductDefinition(name, OptionalText(yaml, entry, "description", what), unit, routes));
         }
         return result;
@@ -297,8 +344,8 @@ public static partial class ModelFileReader
     /// <summary>The body-weight parameter (kg) that per-kg doses scale with.</summary>
     public const string BodyWeightParameter = "BW";
 
-    private static List<ProductRoute> ReadProductRoutes(YamlNodes yaml, YamlNode node, string owner, string? perKgProduct,
-        List<ParameterDefinition> parameters, List<StateDefinition> states, ref int index)
+    private static List<ProductRoute> ReadProductRoutes(YamlNodes yaml, YamlNode node, string owner, string? perKgProduct, NamedUnit doseUnit,
+        List<ParameterDefinition> parameters, List<StateDefinition> states, UnitChecker units, ref int index)
     {
         var symbols = new Dictionary<string, Symbol>(StringComparer.Ordinal);
         for (var i = 0; i < parameters.Count; i++) symbols[parameters[i].Name] = new Symbol(parameters[i].Name, SymbolKind.Parameter, i);
@@ -316,8 +363,9 @@ public static partial class ModelFileReader
             var scaleNode = yaml.Required(entry, "scale", what);
             var scalar = yaml.Scalar(scaleNode, $"the scale of {what}");
             var (line, column) = YamlNodes.TextStart(scalar);
-            var scale = ExpressionParser.Parse(scalar.Value ?? "", yaml.File, line, column,
+            var located = ExpressionParser.ParseLocated(scalar.Value ?? "", yaml.File, line, column,
                 n => symbols.GetValueOrDefault(n) ?? throw yaml.Error(scaleNode, $"the scale of {what} uses '{n}', which is not a parameter; a scale is an expression in parameters and numbers"));
+            var scale = located.Expression;
             var atValues = new Compilation.ExpressionCompiler([]).Compile([scale]);
             var scaleValue = new double[1];
             atValues(0, [], parameters.Select(p => p.Value).ToArray(), scaleValue);
@@ -325,6 +373,7 @@ public static partial class ModelFileReader
                 throw yaml.Error(scaleNode, $"the scale of {what} must be > 0 (model amount per dose unit), but it is {scaleValue[0]} at the parameters' values");
             if (perKgProduct is not null && !Uses(scale, parameters.FindIndex(p => p.Name == BodyWeightParameter)))
                 throw yaml.Error(scaleNode, $"{perKgProduct} is dosed per kilogram, so the scale of {what} must use the body weight '{BodyWeightParameter}' (e.g. {BodyWeightParameter}*F)");
+            units.RouteScale($"{what} ({owner})", located, doseUnit, state, ExemptFromUnits(yaml, scaleNode, $"the scale of {what}"));
             result.Add(new ProductRoute(name, state, target, scale, scalar.Value ?? "", OptionalText(yaml, entry, "description", what), index++));
         }
         if (result.Count == 0) throw yaml.Error(node, $"{owner} is empty; a product needs at least one route");
@@ -392,8 +441,22 @@ public static partial class ModelFileReader
             var sd = yaml.Number(sdNode, $"the sd of {errorWhat}");
             if (sd < 0) throw yaml.Error(sdNode, $"the sd of {errorWhat} must be ≥ 0");
             var prior = YamlNodes.Optional(error, "prior") is { } p ? ReadPrior(yaml, p, errorWhat) : DefaultPrior(yaml, sdNode, sd, errorWhat);
-            result.Add(new EndpointDefinition(name, index, yaml.Text(yaml.Required(entry, "unit", what), $"the unit of {what}"),
-                lower, upper, model, sd, OptionalText(yaml, error, "unit", errorWhat), prior));
+            var unitNode = yaml.Required(entry, "unit", what);
+            var unit = ReadUnit(yaml, unitNode, yaml.Text(unitNode, $"the unit of {what}"), $"the unit of {what}");
+            var readoutUnit = readouts[index].Unit;
+            if (!unit.Unit.Matches(UnitParser.Parse(readoutUnit)))
+                throw yaml.Error(unitNode, $"{what} is in {unit.Name} but its readout '{readout}' is in {readoutUnit}; expected {readoutUnit} (cutoffs and data are in the readout's unit)");
+            var errorUnitText = OptionalText(yaml, error, "unit", errorWhat);
+            if (YamlNodes.Optional(error, "unit") is { } errorUnitNode)
+            {
+                var errorUnit = ReadUnit(yaml, errorUnitNode, errorUnitText, $"the unit of the sd of {errorWhat}");
+                var (expected, why) = model == ErrorModel.Multiplicative
+                    ? (new NamedUnit("1", Unit.One), "a multiplicative error's sd is on the log scale, a pure number")
+                    : (unit, "an additive error's sd is in the endpoint's unit");
+                if (!errorUnit.Unit.Matches(expected.Unit))
+                    throw yaml.Error(errorUnitNode, $"the sd of {errorWhat} is in {errorUnit.Name}; expected {expected.Name} ({why})");
+            }
+            result.Add(new EndpointDefinition(name, index, unit.Name, lower, upper, model, sd, errorUnitText, prior));
         }
         return result;
     }

@@ -110,7 +110,7 @@ public sealed class AgentSectionTests
     [InlineData("csf: Q", "csf: B", "B, site", "'agent' cells csf: 'B' is already the blood compartment")]
     [InlineData("site: T", "site: M", "M\n  cells", "'agent' microglia: 'M' is already the site compartment")]
     [InlineData("iv: {target: B", "iv: {target: L", "{blood: B", "route 'iv' of product 'cells' targets 'L', but the agent engine injects cells only into the blood ('B') or csf ('Q') state")]
-    [InlineData("it: {target: Q, scale: 1e-6", "it: {target: Q, scale: 2e-6", "{blood: B", "routes 'iv' (scale 1e-6) and 'it' (scale 2e-6) of product 'cells' have different scales")]
+    [InlineData("it: {target: Q, scale: 1e-6", "it: {target: Q, scale: !units-unchecked 2e-6", "{blood: B", "routes 'iv' (scale 1e-6) and 'it' (scale 2e-6) of product 'cells' have different scales")]
     // fields
     [InlineData("    R: {diffusion", "    Rx: {diffusion", "Rx", "'agent' fields: 'Rx' is not a state; expected one of B, L")]
     [InlineData("    R: {diffusion", "    B: {diffusion", "B: {diffusion", "'agent' fields: 'B' is already the blood compartment")]

@@ -413,8 +413,9 @@ public sealed class DefaultModelV2Tests(ITestOutputHelper output)
         Check("h4", "same, Fisher-weighted as MODEL.md (10 rats/group, log PMWT SD CV 15%, TWL SD 0.6 s)", weightedRatio > 1e-3,
             $"{F(weightedRatio, "G3")} (singular values {string.Join(", ", identifiability.Weighted.Select(s => F(s, "G3")))}; Cramer-Rao SD of log theta {string.Join(", ", identifiability.Names.Zip(identifiability.CramerRao, (n, s) => $"{n} {F(s)}"))})",
             "> 1e-3; MODEL.md 1.1e-2, singular values 186, 49, 39, 25, 8.4, 5.4, 2.7, 2.0");
-        var iba1Unit = Definition.Readouts[Iba1].Unit;
-        Check("h5", "Iba1 readout's unit", Definition.Readouts[Iba1].Name == "Iba1" && iba1Unit.Contains("naive", StringComparison.OrdinalIgnoreCase), $"'{iba1Unit}'", "fold vs naive");
+        var iba1 = Definition.Readouts[Iba1];
+        Check("h5", "Iba1 readout: a pure number described as fold vs naive", iba1.Name == "Iba1" && iba1.Unit == "1" && iba1.Description.Contains("fold change versus a naive animal", StringComparison.Ordinal),
+            $"unit '{iba1.Unit}', description '{iba1.Description}'", "unit 1, fold vs naive");
 
         // (i) zero EV and NAC doses change nothing
         var zero = ZeroDosesReproduceCellOnlyRun();

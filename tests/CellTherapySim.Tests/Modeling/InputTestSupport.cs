@@ -19,15 +19,15 @@ public static class InputTestSupport
             unit: "1"
             description: a scale
         states:
-          X: {initial: 1, unit: "1"}
-          Y: {initial: 0, unit: "1"}
+          X: {initial: 1, unit: 1e6 cells}
+          Y: {initial: 0, unit: 1e6 cells}
         intermediates:
           flux: k*X
         equations:
           dX/dt: -flux
           dY/dt: flux
         readouts:
-          total: {expression: "X + Y", unit: "1"}
+          total: {expression: "X + Y", unit: 1e6 cells}
         routes:
           iv: {target: X, scale: 1e-6}
         injuries:
@@ -36,7 +36,7 @@ public static class InputTestSupport
         endpoints:
           obs:
             readout: total
-            unit: "1"
+            unit: 1e6 cells
             error: {model: additive, sd: 0.1}
         scenario:
           injury: hurt

@@ -38,7 +38,7 @@ public sealed class ModelFileReaderTests
     [Fact]
     public void UnclosedFlowMappingIsAYamlErrorNotACrash()
     {
-        var text = Mutate("X: {initial: 1, unit: \"1\"}", "X: {initial: 1, unit: \"1\"");
+        var text = Mutate("X: {initial: 1, unit: 1e6 cells}", "X: {initial: 1, unit: 1e6 cells");
         var error = ReadError(text);
         Assert.Contains("invalid YAML", error.Message);
         Assert.True(error.Line >= PositionOf(text, "X: {").Line, error.Message);
@@ -166,7 +166,7 @@ public sealed class ModelFileReaderTests
 
     [Fact]
     public void AStateWithoutUnitIsReported() =>
-        AssertErrorAt(Mutate("Y: {initial: 0, unit: \"1\"}", "Y: {initial: 0}"), "{initial: 0}", "state 'Y' has no 'unit'");
+        AssertErrorAt(Mutate("Y: {initial: 0, unit: 1e6 cells}", "Y: {initial: 0}"), "{initial: 0}", "state 'Y' has no 'unit'");
 
     [Fact]
     public void AMisspelledKeyIsReportedWithTheExpectedKeys() =>
@@ -213,7 +213,7 @@ public sealed class ModelFileReaderTests
           drug:
             unit: mg/kg
             routes:
-              ip: {target: X, scale: BW*F}
+              ip: {target: X, scale: 1e3*BW*F}
           ev:
             unit: ug
             routes:
@@ -222,7 +222,8 @@ public sealed class ModelFileReaderTests
 
     private static string WithProducts(string products) =>
         Mutate(Mutate("routes:\n  iv: {target: X, scale: 1e-6}\n", products + "\n"), "doses: [\"1:iv:1e6\"]", "doses: [\"0-2/1:ip:drug:10mg/kg\", \"1:it:ev:0.5mg\"]")
-            .Replace("  k: {value", "  BW: {value: 0.3, unit: kg}\n  F: {value: 0.5, unit: \"1\", prior: {distribution: beta, a: 5, b: 5}}\n  k: {value");
+            .Replace("  k: {value", "  BW: {value: 0.3, unit: kg}\n  F: {value: 0.5, unit: \"1\", prior: {distribution: beta, a: 5, b: 5}}\n  k: {value")
+            .Replace("unit: 1e6 cells", "unit: ug");
 
     [Fact]
     public void ProductsHaveUnitsRoutesAndParameterScales()
@@ -231,16 +232,16 @@ public sealed class ModelFileReaderTests
         Assert.Equal(["drug", "ev"], model.Products.Select(p => p.Name));
         Assert.True(model.Product("drug")!.Unit.PerBodyWeight);
         var scales = CellTherapySim.Compilation.CompiledModel.Compile(model).DoseScaleValues(model.Parameters.Select(p => p.Value).ToArray());
-        Assert.Equal([0.3 * 0.5, 1], scales);
+        Assert.Equal([1e3 * 0.3 * 0.5, 1], scales);
         Assert.Equal([model.ParameterIndex("BW"), model.ParameterIndex("F")], CellTherapySim.Compilation.CompiledModel.Compile(model).DoseScaleParameters.Order());
     }
 
     [Theory]
     [InlineData("unit: mg/kg", "unit: mg/kgs", "mg/kgs", "'mg/kgs' is not a dose unit; expected one of cells, ng, ug")]
-    [InlineData("scale: BW*F", "scale: F", "F}", "drug' is dosed per kilogram, so the scale of route 'ip' must use the body weight 'BW'")]
-    [InlineData("scale: BW*F", "scale: BW*X", "BW*X", "the scale of route 'ip' uses 'X', which is not a parameter")]
-    [InlineData("scale: BW*F", "scale: -BW*F", "-BW*F", "the scale of route 'ip' must be > 0", "-0.15 at the parameters' values")]
-    [InlineData("{target: X, scale: BW*F}", "{target: Q, scale: BW*F}", "Q,", "route 'ip' targets 'Q', which is not a state")]
+    [InlineData("scale: 1e3*BW*F", "scale: 1e3*F", "1e3*F}", "drug' is dosed per kilogram, so the scale of route 'ip' must use the body weight 'BW'")]
+    [InlineData("scale: 1e3*BW*F", "scale: BW*X", "BW*X", "the scale of route 'ip' uses 'X', which is not a parameter")]
+    [InlineData("scale: 1e3*BW*F", "scale: -1e3*BW*F", "-1e3*BW*F", "the scale of route 'ip' must be > 0", "-150 at the parameters' values")]
+    [InlineData("{target: X, scale: 1e3*BW*F}", "{target: Q, scale: 1e3*BW*F}", "Q,", "route 'ip' targets 'Q', which is not a state")]
     [InlineData("  ev:\n", "  ev!:\n", "ev!", "'ev!' is not a valid product name")]
     [InlineData("it: {target: Y, scale: 1}", "it: {target: Y, scale: 1, dose: 2}", "dose", "unknown key 'dose' in route 'it'")]
     [InlineData("\"1:it:ev:0.5mg\"", "\"1:it:ev:0.5\"", "\"1:it:ev:0.5\"", "the amount '0.5' has no unit")]

@@ -96,11 +96,11 @@ public class SensitivityAccuracyTests
           k: {value: 0.7, unit: 1/day}
           c: {value: 3, unit: "1"}
         states:
-          y: {initial: 2, unit: "1"}
+          y: {initial: 2, unit: 1e6 cells}
         equations:
           dy/dt: -k*y
         readouts:
-          r: {expression: "c*y", unit: "1"}
+          r: {expression: "c*y", unit: 1e6 cells}
         routes:
           iv: {target: y, scale: 1e-6}
         """;

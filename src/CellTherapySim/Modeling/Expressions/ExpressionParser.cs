@@ -14,6 +14,7 @@ public sealed class ExpressionParser
     private readonly int _line;
     private readonly int _column;
     private readonly Func<string, Symbol?> _resolve;
+    private readonly Dictionary<Expr, (int Start, int End)> _spans = new(ReferenceEqualityComparer.Instance);
     private int _pos;
 
     private ExpressionParser(string text, string file, int line, int column, Func<string, Symbol?> resolve)
@@ -30,7 +31,11 @@ public sealed class ExpressionParser
     /// <paramref name="file"/>; <paramref name="resolve"/> maps a name to its symbol or null when unknown.
     /// </summary>
     /// <exception cref="InputException">Syntax error, unknown name, or wrong number of function arguments.</exception>
-    public static Expr Parse(string text, string file, int line, int column, Func<string, Symbol?> resolve)
+    public static Expr Parse(string text, string file, int line, int column, Func<string, Symbol?> resolve) =>
+        ParseLocated(text, file, line, column, resolve).Expression;
+
+    /// <summary>As <see cref="Parse"/>, keeping where in the text each node of the tree was written.</summary>
+    public static LocatedExpression ParseLocated(string text, string file, int line, int column, Func<string, Symbol?> resolve)
     {
         var parser = new ExpressionParser(text, file, line, column, resolve);
         parser.SkipSpace();
@@ -38,7 +43,14 @@ public sealed class ExpressionParser
         var result = parser.ParseSum();
         parser.SkipSpace();
         if (!parser.AtEnd) throw parser.Error(parser._pos, $"unexpected '{parser._text[parser._pos]}'; expected an operator (+ - * / ^) or the end of the expression");
-        return result;
+        return new LocatedExpression(result, text, file, line, column, parser._spans);
+    }
+
+    /// <summary>Records that <paramref name="node"/> was written from <paramref name="start"/> to the current position.</summary>
+    private Expr Located(Expr node, int start)
+    {
+        _spans[node] = (start, _pos);
+        return node;
     }
 
     private bool AtEnd => _pos >= _text.Length;
@@ -66,7 +78,7 @@ public sealed class ExpressionParser
             var right = operand();
             if (op == BinaryOperator.Divide && Constant(right) is 0.0)
                 throw Error(rightStart, $"division by zero: '{_text[rightStart.._pos].Trim()}' is 0; expected a divisor that is not zero");
-            left = Finite(new Binary(op, left, right), start);
+            left = Located(Finite(new Binary(op, left, right), start), start);
         }
     }
 
@@ -81,7 +93,7 @@ public sealed class ExpressionParser
             : node;
 
     /// <summary>The value of an expression made of numbers only, or null when it holds a name.</summary>
-    private static double? Constant(Expr e) => e switch
+    public static double? Constant(Expr e) => e switch
     {
         Number n => n.Value,
         Negate { Operand: var a } => -Constant(a),
@@ -113,8 +125,9 @@ public sealed class ExpressionParser
         SkipSpace();
         if (!AtEnd && Current == '-')
         {
-            _pos++;
-            return new Negate(ParseUnary());
+            var start = _pos++;
+            var operand = ParseUnary();
+            return Located(new Negate(operand), start);
         }
         if (!AtEnd && Current == '+')
         {
@@ -132,7 +145,8 @@ public sealed class ExpressionParser
         SkipSpace();
         if (AtEnd || Current != '^') return basis;
         _pos++;
-        return Finite(new Binary(BinaryOperator.Power, basis, ParseUnary()), start);
+        var exponent = ParseUnary();
+        return Located(Finite(new Binary(BinaryOperator.Power, basis, exponent), start), start);
     }
 
     private Expr ParsePrimary()
@@ -170,7 +184,7 @@ public sealed class ExpressionParser
             throw Error(start, $"'{token}' is not a number");
         if (!AtEnd && (char.IsLetter(Current) || Current == '_'))
             throw Error(start, $"'{token}{Current}' is neither a number nor a name; write '*' between a number and a name");
-        return new Number(value);
+        return Located(new Number(value), start);
     }
 
     private Expr ParseNameOrCall()
@@ -202,12 +216,14 @@ public sealed class ExpressionParser
             }
             if (args.Count != arity)
                 throw Error(start, $"'{name}' takes {arity} argument{(arity == 1 ? "" : "s")}, not {args.Count}");
-            return Finite(new Call(function, args), start);
+            return Located(Finite(new Call(function, args), start), start);
         }
         _pos = afterName;
         if (FunctionTable.IsReserved(name))
             throw Error(start, $"'{name}' is a function; expected '{name}(...)'");
-        return _resolve(name) ?? throw Error(start, $"unknown name '{name}'; expected a parameter, state or intermediate of the model");
+        // A fresh copy per occurrence, so that each occurrence has its own place in the text.
+        var symbol = _resolve(name) ?? throw Error(start, $"unknown name '{name}'; expected a parameter, state or intermediate of the model");
+        return Located(symbol with { }, start);
     }
 
     private void SkipSpace()
@@ -215,15 +231,16 @@ public sealed class ExpressionParser
         while (!AtEnd && char.IsWhiteSpace(Current)) _pos++;
     }
 
-    private InputException Error(int offset, string problem)
+    private InputException Error(int offset, string problem) => ErrorAt(_text, _file, _line, _column, offset, problem);
+
+    /// <summary>An error at <paramref name="offset"/> of <paramref name="text"/>, which starts at <paramref name="line"/>:<paramref name="column"/> of <paramref name="file"/>.</summary>
+    internal static InputException ErrorAt(string text, string file, int line, int column, int offset, string problem)
     {
-        var line = _line;
-        var column = _column;
-        for (var i = 0; i < offset && i < _text.Length; i++)
+        for (var i = 0; i < offset && i < text.Length; i++)
         {
-            if (_text[i] == '\n') { line++; column = 1; }
+            if (text[i] == '\n') { line++; column = 1; }
             else column++;
         }
-        return new InputException(_file, line, column, problem);
+        return new InputException(file, line, column, problem);
     }
 }
