@@ -26,6 +26,7 @@ public static class CliApp
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var console = CreateConsole(output);
+        StudyInput.WarnTo(error);
         var root = new RootCommand("ctsim: mechanistic simulation of mesenchymal stem cell therapy in rat neuropathic pain (CellTherapySim).")
         {
             SimulateCommand.Create(console),

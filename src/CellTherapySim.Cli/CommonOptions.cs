@@ -16,6 +16,9 @@ internal static class CommonOptions
 
     public static Option<string[]> Set() => new("--set") { Description = "Override a parameter's (typical) value, e.g. --set k_act=1.5 (repeatable).", HelpName = "NAME=VALUE" };
 
+    /// <summary>--force: replace the results of an earlier run at --out instead of refusing.</summary>
+    public static Option<bool> Force() => new("--force") { Description = "Replace the results of an earlier run at --out, and say so (without it, an --out that holds results is refused)." };
+
     public static Option<int> Seed() => new("--seed") { Description = "Seed of every random draw (same seed, same bytes, whatever the thread count).", DefaultValueFactory = _ => 1 };
 
     public static Option<int> Threads() => new("--threads")

@@ -9,19 +9,34 @@ internal static class OutputFolder
     /// <summary>
     /// Makes <paramref name="folder"/> ready for a new run whose results match <paramref name="patterns"/> (file name
     /// patterns such as "draws-chain-*.csv", and their temporary .partial files): refuses, naming the files, when it holds some unless <paramref name="force"/>
-    /// is given — then it deletes them (only those; other files stay) and says so.
+    /// is given — then it deletes them (only those; other files stay) and says so. <paramref name="resumable"/>: the
+    /// command could continue the earlier run with --resume (the message says so).
     /// </summary>
     /// <exception cref="InputException">The folder holds earlier results and --force is not given.</exception>
-    public static void Claim(IAnsiConsole console, string folder, bool force, IReadOnlyList<string> patterns)
+    public static void Claim(IAnsiConsole console, string folder, bool force, IReadOnlyList<string> patterns, bool resumable = false, string option = "--out")
     {
         if (!Directory.Exists(folder)) return;
         // Also the temporary files of an interrupted run (ResultFile), which hold part of its results.
         var earlier = patterns.SelectMany(p => new[] { p, p + ResultFile.PartialSuffix }).SelectMany(p => Directory.EnumerateFiles(folder, p))
             .Distinct().Order(StringComparer.Ordinal).ToList();
+        Replace(console, option, folder, $"'{folder}' already holds results", earlier, force, resumable, "folder");
+    }
+
+    /// <summary>As <see cref="Claim"/> for single result files (--out FILE and the files written next to it).</summary>
+    /// <exception cref="InputException">A file (or its temporary .partial file) exists and --force is not given.</exception>
+    public static void ClaimFiles(IAnsiConsole console, bool force, bool resumable, params string[] paths)
+    {
+        var earlier = paths.SelectMany(p => new[] { p, p + ResultFile.PartialSuffix }).Where(File.Exists).ToList();
+        var folder = earlier.Count > 0 && Path.GetDirectoryName(earlier[0]) is { Length: > 0 } d ? d : ".";
+        Replace(console, "--out", folder, earlier.Count == 1 ? $"'{earlier[0]}' already exists" : $"'{folder}' already holds results", earlier, force, resumable, "file");
+    }
+
+    private static void Replace(IAnsiConsole console, string option, string folder, string found, List<string> earlier, bool force, bool resumable, string kind)
+    {
         if (earlier.Count == 0) return;
         var names = string.Join(", ", earlier.Take(4).Select(Path.GetFileName)) + (earlier.Count > 4 ? $" and {earlier.Count - 4} more" : "");
         if (!force)
-            throw new InputException("--out", $"'{folder}' already holds results ({names}); give --force to replace them, or choose another folder");
+            throw new InputException(option, $"{found} ({names}); give --force to replace {(earlier.Count == 1 ? "it" : "them")}{(resumable ? ", --resume to continue that run" : "")}, or choose another {kind}");
         foreach (var file in earlier) File.Delete(file);
         console.MarkupLineInterpolated($"Replacing the results in {folder} (--force): removed {names}.");
     }

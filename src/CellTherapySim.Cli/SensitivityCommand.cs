@@ -26,13 +26,14 @@ internal static class SensitivityCommand
         var threads = CommonOptions.Threads();
         var seed = CommonOptions.Seed();
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in DIR; on a finished or merged folder, only recompute sobol.csv and tornado.csv." };
+        var force = CommonOptions.Force();
         var shard = new Option<string?>("--shard") { Description = "Run the K-th of N slices of the evaluations (ids ≡ K mod N); join them with 'ctsim sweep merge', then run with --resume on the merged folder.", HelpName = "K/N" };
         var samples = new Option<int>("--samples") { Description = "Base samples N of the Saltelli design (N(d + 2) evaluations for d factors).", HelpName = "N", DefaultValueFactory = _ => 1024, CustomParser = r => CommonOptions.PositiveInteger(r, "--samples", 1_000_000) };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap replicates of the 95% intervals.", HelpName = "B", DefaultValueFactory = _ => 500, CustomParser = r => CommonOptions.PositiveInteger(r, "--bootstrap", 100_000) };
         var step = new Option<double>("--step") { Description = "Tornado: each factor moved by ± this fraction of its base value (clamped to its range).", HelpName = "FRACTION", DefaultValueFactory = _ => 0.1 };
         var rank = new Option<string?>("--rank") { Description = "Metric shown on screen, ENDPOINT:METRIC (auc, onset, peak, duration, effect_dayD). Default: the spec's 'rank', else the first endpoint's auc.", HelpName = "ENDPOINT:METRIC" };
         var command = new Command("sensitivity", "Global sensitivity of every metric to a spec's factors over their ranges: first-order and total Sobol' indices with bootstrap intervals (Saltelli design through the sweep runner: resumable, sharded), and a one-at-a-time tornado table.");
-        foreach (var option in new Option[] { spec, output, threads, seed, resume, shard, samples, bootstrap, step, rank }) command.Add(option);
+        foreach (var option in new Option[] { spec, output, threads, seed, resume, force, shard, samples, bootstrap, step, rank }) command.Add(option);
         command.SetAction(parse =>
         {
             var specPath = parse.GetValue(spec)!;
@@ -49,7 +50,7 @@ internal static class SensitivityCommand
             var manifest = new SweepManifest("ctsim", SweepRun.ToolVersion, Path.GetFullPath(specPath), PosteriorSample.Hash(sweep.Text), parse.GetValue(seed),
                 "Saltelli", design.Size, part, part.Size(design.Size), "", $"{sweep.Rank.Endpoint}:{sweep.Rank.Metric}", evaluator.Header);
             var folder = parse.GetValue(output)!;
-            SweepRun.Prepare(folder, manifest, parse.GetValue(resume));
+            SweepCommand.Prepare(console, parse, folder, manifest, resume, force);
 
             var d = sweep.Factors.Count;
             console.MarkupLineInterpolated($"[bold]{sweep.Name}[/] ({sweep.Model.Name}): sensitivity to {d} factors ({string.Join(", ", sweep.Factors.Select(f => f.Name))}); Saltelli design of {design.BaseSamples:N0} base samples = {design.Size:N0} evaluations{(part.Count > 1 ? $", shard {part} = {manifest.ShardSize:N0}" : "")}; typical animal; seed {parse.GetValue(seed)}.");

@@ -67,12 +67,13 @@ internal static class SimulateCommand
         {
             Description = "Continue an interrupted run with the same settings: the replicates (--engine agent) or animals (--study) already in its results journal are kept (FILE.replicates.csv next to --out FILE, or DIR/predictions.csv), the rest are simulated. Needs --out.",
         };
+        var force = CommonOptions.Force();
         var posterior = new PosteriorSettings("One animal, ODE: simulate the typical animal of each of --draws posterior draws of a 'ctsim fit' output folder (its model must be the one simulated; --set applies to every draw) and report per day the posterior median and 90% credible band.");
         var solver = new SolverSettings(SolverOptions.Default);
 
         var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15). --engine agent runs the hybrid agent-based engine.")
         {
-            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays, resume,
+            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays, resume, force,
         };
         posterior.AddTo(command);
         solver.AddTo(command);
@@ -89,6 +90,9 @@ internal static class SimulateCommand
             if (parse.GetValue(snapshots) is null) CommonOptions.RejectGiven(parse, "needs --snapshots DIR", snapshotDays);
             if (parse.GetValue(output) is null) CommonOptions.RejectGiven(parse, "needs --out (the results journal is kept next to it)", resume);
             else if (parse.GetValue(snapshots) is not null) CommonOptions.RejectGiven(parse, "cannot be combined with --snapshots (snapshots are written when the run ends)", resume);
+            if (parse.GetValue(output) is null && parse.GetValue(snapshots) is null) CommonOptions.RejectGiven(parse, "needs --out or --snapshots (it replaces their earlier results)", force);
+            if (parse.GetValue(force)) CommonOptions.RejectGiven(parse, "cannot be combined with --force (--resume continues the earlier results, --force replaces them)", resume);
+            var (replace, resuming) = (parse.GetValue(force), parse.GetValue(resume));
             var solverText = $"{solverKind} {solverOptions.RelativeTolerance:R} {solverOptions.AbsoluteTolerance:R}";
             if (parse.GetValue(study) is { } studyPath)
             {
@@ -99,6 +103,8 @@ internal static class SimulateCommand
                 var cohortOptions = new CohortOptions(parse.GetValue(animals), parse.GetValue(seed), parse.GetValue(threads), !parse.GetValue(noNoise), solverKind, solverOptions,
                     agentEngine ? AgentModel.Compile(compiledStudyModel) : null);
                 var assignments = parse.GetValue(set) ?? [];
+                if (parse.GetValue(output) is { } cohortFolder && !resuming)
+                    OutputFolder.Claim(console, cohortFolder, replace, [CohortFiles.Observations, CohortFiles.Summary, CohortFiles.Predictions], resumable: true);
                 using var journal = parse.GetValue(output) is { } folder
                     ? OpenJournal(Path.Combine(CreateFolder(folder), CohortFiles.Predictions), parse.GetValue(resume), studyFile.Design.Endpoints, studyFile.Design.ReadoutDays.Count,
                         ["study", parse.GetValue(engine)!, InputFile.ReadAllText(studyPath, "study"), DefaultModel.SourceText(studyFile.Model), string.Join(";", assignments),
@@ -123,8 +129,11 @@ internal static class SimulateCommand
                 foreach (var late in days.Where(day => day > timeGrid[^1]))
                     throw new InputException("--snapshot-days", $"day {late.ToString(CultureInfo.InvariantCulture)} is after the last output day {timeGrid[^1].ToString(CultureInfo.InvariantCulture)}");
                 var agents = AgentModel.Compile(compiled);
+                if (parse.GetValue(output) is { } agentFile && !resuming) OutputFolder.ClaimFiles(console, replace, true, agentFile, ReplicatesPath(agentFile));
+                if (parse.GetValue(snapshots) is { } snapshotFolder)
+                    OutputFolder.Claim(console, snapshotFolder, replace, [AgentCsvWriter.SnapshotIndex, "lattice-r*-day*.csv"], option: "--snapshots");
                 using var journal = parse.GetValue(output) is { } file
-                    ? OpenJournal(Path.ChangeExtension(file, null) + ".replicates.csv", parse.GetValue(resume),
+                    ? OpenJournal(ReplicatesPath(file), parse.GetValue(resume),
                         definition.States.Select(x => x.Name).Concat(definition.Readouts.Select(r => r.Name)).ToList(), timeGrid.Length,
                         ["agent", DefaultModel.SourceText(definition), string.Join(",", parameters.Select(Csv.Number)), injuryName,
                          Regimen.Describe(schedule, definition), string.Join(",", timeGrid.Select(Csv.Number)), $"{parse.GetValue(seed)}", solverText])
@@ -139,6 +148,7 @@ internal static class SimulateCommand
             {
                 var assignments = parse.GetValue(set) ?? [];
                 var draws = sample.Parameters.Select(p => ParameterOverrides.Apply(definition, p, assignments, "--set")).ToList();
+                if (parse.GetValue(output) is { } posteriorFile) OutputFolder.ClaimFiles(console, replace, false, posteriorFile);
                 var prediction = Progress.Run(console, $"Simulating {sample.Count:N0} posterior draws", sample.Count,
                     report => PosteriorTrajectories.Simulate(compiled, request, draws, solverKind, solverOptions, parse.GetValue(threads), report));
                 if (parse.GetValue(output) is { } file)
@@ -146,6 +156,7 @@ internal static class SimulateCommand
                 PrintPosterior(console, definition, request, sample, parse.GetValue(seed), prediction);
                 return CliApp.Success;
             }
+            if (parse.GetValue(output) is { } trajectoryFile) OutputFolder.ClaimFiles(console, replace, false, trajectoryFile);
             var trajectory = new ScenarioSimulator(compiled, solverKind, solverOptions, cacheSize: 0).Simulate(request.For(parameters));
 
             if (parse.GetValue(output) is { } path)
@@ -155,6 +166,9 @@ internal static class SimulateCommand
         });
         return command;
     }
+
+    /// <summary>The journal of every replicate next to --out FILE.csv: FILE.replicates.csv.</summary>
+    private static string ReplicatesPath(string file) => Path.ChangeExtension(file, null) + ".replicates.csv";
 
     /// <summary>How the agent-based replicates of one animal are run.</summary>
     private sealed record AgentRunSettings(int Replicates, int Seed, int Threads, double[]? SnapshotDays, SolverKind Solver, SolverOptions Options, ResultJournal? Journal);

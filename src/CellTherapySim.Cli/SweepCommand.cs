@@ -26,11 +26,12 @@ internal static class SweepCommand
         var shard = new Option<string?>("--shard") { Description = "Run the K-th of N disjoint slices of the design (ids ≡ K mod N), K from 0, e.g. $SLURM_ARRAY_TASK_ID/4; join them with 'ctsim sweep merge'.", HelpName = "K/N" };
         var posterior = new PosteriorSettings("Evaluate every scenario over draws of a 'ctsim fit' output folder: posterior median, 90% interval, P(beats the reference), P(beats the best scenario).");
         var rank = new Option<string?>("--rank") { Description = "Metric that ranks the scenarios on screen, ENDPOINT:METRIC (auc, onset, peak, duration, effect_dayD). Default: the spec's 'rank', else the first endpoint's auc.", HelpName = "ENDPOINT:METRIC" };
-        var force = new Option<bool>("--force") { Description = $"Run a design larger than --max-scenarios." };
-        var max = new Option<long>("--max-scenarios") { Description = "Largest design run without --force.", HelpName = "N", DefaultValueFactory = _ => SweepSpecReader.DefaultMaxScenarios };
+        var large = new Option<bool>("--allow-large") { Description = "Run a design larger than --max-scenarios." };
+        var max = new Option<long>("--max-scenarios") { Description = "Largest design run without --allow-large.", HelpName = "N", DefaultValueFactory = _ => SweepSpecReader.DefaultMaxScenarios };
+        var force = CommonOptions.Force();
         var solver = new SolverSettings(SolverOptions.Default);
         var command = new Command("sweep", "Run a parameter sweep: every scenario of a spec's design (grid, Latin hypercube or scrambled Sobol over doses, days, intervals, routes, products and model parameters) measured against the reference regimen with compare's metrics; results.csv is written as scenarios finish and can be resumed, sharded and merged.");
-        foreach (var option in new Option[] { spec, output, threads, seed, resume, shard, rank, force, max }) command.Add(option);
+        foreach (var option in new Option[] { spec, output, threads, seed, resume, force, shard, rank, large, max }) command.Add(option);
         posterior.AddTo(command);
         solver.AddTo(command);
         command.Add(MergeCommand(console));
@@ -40,8 +41,8 @@ internal static class SweepCommand
             var sweep = SweepSpecReader.ReadFile(specPath);
             if (parse.GetValue(rank) is { } r) sweep = sweep with { Rank = SweepSpecReader.ParseRank(r, sweep.Endpoints, p => new InputException("--rank", p)) };
             var design = new SweepDesign(sweep, parse.GetValue(seed));
-            if (design.Size > parse.GetValue(max) && !parse.GetValue(force))
-                throw new InputException(specPath, $"the design has {design.Size:N0} scenarios, more than --max-scenarios {parse.GetValue(max):N0}; add --force to run it, or reduce 'points' or the factors' levels");
+            if (design.Size > parse.GetValue(max) && !parse.GetValue(large))
+                throw new InputException(specPath, $"the design has {design.Size:N0} scenarios, more than --max-scenarios {parse.GetValue(max):N0}; add --allow-large to run it, or reduce 'points' or the factors' levels");
             var part = parse.GetValue(shard) is { } s ? Shard.Parse(s, "--shard") : Shard.Whole;
             var (solverKind, solverOptions) = solver.Read(parse);
             var compiled = CompiledModel.Compile(sweep.Model);
@@ -53,7 +54,7 @@ internal static class SweepCommand
                 sweep.Design.ToString(), design.Size, part, part.Size(design.Size),
                 sample is null ? "" : $"{Path.GetFullPath(sample.Folder)} ({sample.Count} draws)", $"{sweep.Rank.Endpoint}:{sweep.Rank.Metric}", evaluator.Header);
             var folder = parse.GetValue(output)!;
-            SweepRun.Prepare(folder, manifest, parse.GetValue(resume));
+            Prepare(console, parse, folder, manifest, resume, force);
 
             console.MarkupLineInterpolated($"[bold]{sweep.Name}[/] ({sweep.Model.Name}): {design.Size:N0} scenarios ({Describe(sweep)}){(part.Count > 1 ? $", shard {part} = {manifest.ShardSize:N0}" : "")}; {(sample is not null ? $"{sample.Count} posterior draws each" : sweep.Cohort is { } c ? $"{c.Animals} animals each" : "typical animal")}; seed {parse.GetValue(seed)}.");
             if (!RunInFolder(console, "scenarios", evaluator, manifest, folder, parse.GetValue(resume), parse.GetValue(threads), sample?.Count ?? 0)) return CliApp.Interrupted;
@@ -62,6 +63,20 @@ internal static class SweepCommand
             return CliApp.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Readies --out for a run: --resume continues the sweep there, --force first removes its results (and says so),
+    /// neither refuses a folder that holds a sweep (<see cref="SweepRun.Prepare"/>).
+    /// </summary>
+    internal static void Prepare(IAnsiConsole console, ParseResult parse, string folder, SweepManifest manifest, Option<bool> resume, Option<bool> force)
+    {
+        if (parse.GetValue(force))
+        {
+            CommonOptions.RejectGiven(parse, "cannot be combined with --force (--resume continues the earlier results, --force replaces them)", resume);
+            OutputFolder.Claim(console, folder, true, SweepRun.Files);
+        }
+        SweepRun.Prepare(folder, manifest, parse.GetValue(resume));
     }
 
     /// <summary>

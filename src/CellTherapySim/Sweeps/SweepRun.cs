@@ -56,6 +56,9 @@ public static class SweepRun
     /// <summary>The run's identity.</summary>
     public const string Manifest = "manifest.json";
 
+    /// <summary>Every file a sweep or sensitivity run writes into its folder (what --force replaces).</summary>
+    public static IReadOnlyList<string> Files { get; } = [Manifest, Journal, Results, RankDraws, Output.SensitivityFiles.Sobol, Output.SensitivityFiles.Tornado];
+
     /// <summary>With a posterior: the ranking metric per draw of every scenario, in journal order (little-endian doubles).</summary>
     public const string RankDraws = "rank-draws.bin";
 
@@ -134,7 +137,7 @@ public static class SweepRun
         if (File.Exists(path))
         {
             if (!resume)
-                throw new InputException("--out", $"'{folder}' already holds a sweep ({Manifest}); add --resume to continue it, or choose another folder (nothing is overwritten)");
+                throw new InputException("--out", $"'{folder}' already holds a sweep ({Manifest}); add --resume to continue it, --force to replace it, or choose another folder (nothing is overwritten)");
             var existing = SweepManifestFile.Read(path);
             if (Difference(existing, manifest) is { } difference)
                 throw new InputException(path, $"this folder holds another sweep: {difference}; choose another folder or drop --resume");

@@ -146,6 +146,28 @@ public class StudyFileReaderTests
     }
 
     [Fact]
+    public void TheWarningReachesTheRunsErrorWriterAndTheRunGoesOn()
+    {
+        var folder = CreateTempDirectory();
+        try
+        {
+            var path = Path.Combine(folder, "late.yaml");
+            var text = Mutate(Minimal, "{route: it, cells: 5e5, days: [3, 10]}", "{route: it, cells: 5e5, days: [3, 40]}");
+            File.WriteAllText(path, text);
+            var (exit, output, error) = RunCli("simulate", "--study", path, "--animals-per-group", "2");
+            Assert.True(exit == 0, error);
+            var (line, column) = PositionOf(text, "[3, 40]");
+            Assert.StartsWith($"ctsim: warning: {path}:{line}:{column}: ", error);
+            Assert.Contains("is after the last readout day", error);
+            Assert.DoesNotContain("warning", output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void MissingSectionsAndEmptyFilesAreErrors()
     {
         Assert.Contains("no 'groups'", Assert.Throws<InputException>(() => Read(Mutate(Minimal, "groups:", "groupz:").Split("groupz:")[0])).Message);
