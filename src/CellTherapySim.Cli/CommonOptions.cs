@@ -19,6 +19,24 @@ internal static class CommonOptions
     /// <summary>--force: replace the results of an earlier run at --out instead of refusing.</summary>
     public static Option<bool> Force() => new("--force") { Description = "Replace the results of an earlier run at --out, and say so (without it, an --out that holds results is refused)." };
 
+    /// <summary>--memory-budget: the most memory a run that keeps its results in memory may plan to use.</summary>
+    public static Option<long?> MemoryBudgetOption() => new("--memory-budget")
+    {
+        Description = $"Refuse, before it starts, a run estimated to hold more than SIZE in memory (e.g. 4G). Default: ${Runs.MemoryBudget.Variable}, else half the machine's memory.",
+        HelpName = "SIZE",
+        CustomParser = result => Runs.MemoryBudget.Parse(result.Tokens[0].Value) is { } size ? size
+            : Fail(result, $"--memory-budget: '{result.Tokens[0].Value}' is not a memory size; expected a number with K, M, G or T (e.g. 4G)"),
+    };
+
+    /// <summary>The budget of a run: --memory-budget if given, else the default.</summary>
+    public static long Budget(ParseResult parse, Option<long?> option) => parse.GetValue(option) ?? Runs.MemoryBudget.Default;
+
+    private static long? Fail(System.CommandLine.Parsing.ArgumentResult result, string problem)
+    {
+        result.AddError(problem);
+        return null;
+    }
+
     public static Option<int> Seed() => new("--seed") { Description = "Seed of every random draw (same seed, same bytes, whatever the thread count).", DefaultValueFactory = _ => 1 };
 
     public static Option<int> Threads() => new("--threads")

@@ -3,6 +3,7 @@ using System.Globalization;
 using CellTherapySim.Solvers;
 using CellTherapySim.Modeling;
 using CellTherapySim.Comparison;
+using CellTherapySim.Runs;
 using CellTherapySim.Compilation;
 using CellTherapySim.Inference;
 using CellTherapySim.Output;
@@ -43,6 +44,7 @@ internal sealed class CompareCommand
         AllowMultipleArgumentsPerToken = false,
     };
     private readonly Option<bool> _force = CommonOptions.Force();
+    private readonly Option<long?> _budget = CommonOptions.MemoryBudgetOption();
     private readonly Option<string?> _output = new("--out") { Description = "Write every metric as long-format CSV: REGIMEN,ENDPOINT,METRIC,DAY,UNIT,ESTIMATE,MEAN,Q5,Q50,Q95,N (with --posterior over the draws, ESTIMATE = the posterior median, and P(AUC of REGIMEN > AUC of VERSUS) in FILE.probabilities.csv).", HelpName = "FILE.csv" };
     private readonly Option<string[]> _set = CommonOptions.Set();
     private readonly Option<int> _seed = CommonOptions.Seed();
@@ -57,7 +59,7 @@ internal sealed class CompareCommand
     {
         var compare = new CompareCommand(console);
         var command = new Command("compare", "Compare dosing regimens (from --study, or --regimen) against untreated animals with the same injury: effect at each readout day, area under the relief curve, onset, peak and duration of relief, each as the mean with the 5-95% between-animal interval. Relief = the endpoint under the regimen minus untreated, in the same virtual animal.");
-        foreach (var option in new Option[] { compare._study, compare._regimens, compare._model, compare._injury, compare._times, compare._animals, compare._thresholds, compare._output, compare._force, compare._set, compare._seed, compare._threads })
+        foreach (var option in new Option[] { compare._study, compare._regimens, compare._model, compare._injury, compare._times, compare._animals, compare._thresholds, compare._output, compare._force, compare._budget, compare._set, compare._seed, compare._threads })
             command.Add(option);
         compare._posterior.AddTo(command);
         compare._solver.AddTo(command);
@@ -80,6 +82,10 @@ internal sealed class CompareCommand
         var typical = Typical(compiled.DefaultParameters());
         var simulations = design.References.Count + design.Regimens.Count;
         var sample = _posterior.Read(parse, design.Model, parse.GetValue(_seed));
+        var units = sample?.Count ?? options.Animals;
+        var metrics = design.Regimens.Count * design.Endpoints.Count * ReliefMeasure.MetricsPerEndpoint(design.ReadoutDays.Count);
+        MemoryBudget.Check(MemoryBudget.Comparison(units, design.Model.Parameters.Count, metrics), CommonOptions.Budget(parse, _budget),
+            sample is null ? "--animals" : "--draws", $"a comparison of {units:N0} {(sample is null ? "animals" : "posterior draws")} × {metrics} metrics");
         if (parse.GetValue(_output) is { } output) OutputFolder.ClaimFiles(_console, parse.GetValue(_force), false, output, ProbabilitiesPath(output));
         else CommonOptions.RejectGiven(parse, "needs --out (it replaces the earlier results there)", _force);
         PosteriorComparisonResult? posterior = null;

@@ -68,12 +68,13 @@ internal static class SimulateCommand
             Description = "Continue an interrupted run with the same settings: the replicates (--engine agent) or animals (--study) already in its results journal are kept (FILE.replicates.csv next to --out FILE, or DIR/predictions.csv), the rest are simulated. Needs --out.",
         };
         var force = CommonOptions.Force();
+        var budget = CommonOptions.MemoryBudgetOption();
         var posterior = new PosteriorSettings("One animal, ODE: simulate the typical animal of each of --draws posterior draws of a 'ctsim fit' output folder (its model must be the one simulated; --set applies to every draw) and report per day the posterior median and 90% credible band.");
         var solver = new SolverSettings(SolverOptions.Default);
 
         var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15). --engine agent runs the hybrid agent-based engine.")
         {
-            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays, resume, force,
+            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays, resume, force, budget,
         };
         posterior.AddTo(command);
         solver.AddTo(command);
@@ -103,6 +104,10 @@ internal static class SimulateCommand
                 var cohortOptions = new CohortOptions(parse.GetValue(animals), parse.GetValue(seed), parse.GetValue(threads), !parse.GetValue(noNoise), solverKind, solverOptions,
                     agentEngine ? AgentModel.Compile(compiledStudyModel) : null);
                 var assignments = parse.GetValue(set) ?? [];
+                var cohortSize = studyFile.Design.Groups.Sum(g => (long)(cohortOptions.AnimalsPerGroup ?? g.Animals));
+                var readings = studyFile.Design.ReadoutDays.Count * studyFile.Design.Endpoints.Count;
+                MemoryBudget.Check(MemoryBudget.Cohort(cohortSize, studyFile.Model.Parameters.Count, readings), CommonOptions.Budget(parse, budget),
+                    parse.GetResult(animals) is { Implicit: false } ? "--animals-per-group" : studyPath, $"a cohort of {cohortSize:N0} animals × {readings} readings");
                 if (parse.GetValue(output) is { } cohortFolder && !resuming)
                     OutputFolder.Claim(console, cohortFolder, replace, [CohortFiles.Observations, CohortFiles.Summary, CohortFiles.Predictions], resumable: true);
                 using var journal = parse.GetValue(output) is { } folder
@@ -129,6 +134,10 @@ internal static class SimulateCommand
                 foreach (var late in days.Where(day => day > timeGrid[^1]))
                     throw new InputException("--snapshot-days", $"day {late.ToString(CultureInfo.InvariantCulture)} is after the last output day {timeGrid[^1].ToString(CultureInfo.InvariantCulture)}");
                 var agents = AgentModel.Compile(compiled);
+                var lattice = definition.Agent!.Lattice.Size;
+                var snapshotValues = parse.GetValue(snapshots) is null ? 0 : days.Length * (long)lattice * lattice * (definition.Agent.Fields.Count + 2);
+                MemoryBudget.Check(MemoryBudget.AgentReplicates(parse.GetValue(replicates), timeGrid.Length * (definition.States.Count + definition.Readouts.Count), snapshotValues),
+                    CommonOptions.Budget(parse, budget), "--replicates", $"{parse.GetValue(replicates):N0} agent-based replicates{(snapshotValues > 0 ? $" with {days.Length} lattice snapshot(s) each" : "")}");
                 if (parse.GetValue(output) is { } agentFile && !resuming) OutputFolder.ClaimFiles(console, replace, true, agentFile, ReplicatesPath(agentFile));
                 if (parse.GetValue(snapshots) is { } snapshotFolder)
                     OutputFolder.Claim(console, snapshotFolder, replace, [AgentCsvWriter.SnapshotIndex, "lattice-r*-day*.csv"], option: "--snapshots");
