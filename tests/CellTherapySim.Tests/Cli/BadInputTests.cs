@@ -103,7 +103,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void AModelWithAYamlSyntaxErrorIsRejectedWithoutCrashing()
     {
-        var path = Write("syntax.yaml", Mutate("X: {initial: 1, unit: \"1\"}", "X: {initial: 1, unit: \"1\""));
+        var path = Write("syntax.yaml", Mutate("X: {initial: 1, unit: 1e6 cells}", "X: {initial: 1, unit: 1e6 cells"));
         Assert.Matches($@"^ctsim: error: {System.Text.RegularExpressions.Regex.Escape(path)}:\d+:\d+: invalid YAML", RunBadInput("check", path));
     }
 

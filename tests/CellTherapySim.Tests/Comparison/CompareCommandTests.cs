@@ -129,7 +129,7 @@ public sealed class CompareCommandTests : IDisposable
     {
         // dX/dt = X², X(0) = 2 (injury 'hurt'): X = 2/(1 − 2t) blows up at day 0.5.
         var model = Path.Combine(_directory, "blowup.yaml");
-        File.WriteAllText(model, Mutate("dX/dt: -flux", "dX/dt: X^2"));
+        File.WriteAllText(model, Mutate("dX/dt: -flux", "dX/dt: !units-unchecked X^2")); // (a rate law whose constant is left out)
         var (exitCode, output, error) = RunCli("compare", "--model", model, "--regimen", "iv:1e6@0.25", "--times", "0:3:1", "--animals", "3");
         Assert.Equal((1, ""), (exitCode, output));
         var line = Assert.Single(error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));

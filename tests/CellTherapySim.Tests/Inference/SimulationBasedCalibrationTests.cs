@@ -21,12 +21,13 @@ public class SimulationBasedCalibrationTests
         parameters:
           k: {value: 0.5, unit: 1/day, prior: {distribution: lognormal, median: 0.5, sdlog: 0.3}}
           X0: {value: 10, unit: "1", prior: {distribution: lognormal, median: 10, sdlog: 0.2}}
+          kY: {value: 0.2, unit: 1/day}
         states:
           X: {initial: 0, unit: "1"}
           Y: {initial: 0, unit: "1"}
         equations:
           dX/dt: -k*X
-          dY/dt: k*X - 0.2*Y
+          dY/dt: k*X - kY*Y
         readouts:
           signal: {expression: "X0*(X + Y) + 1", unit: "1"}
         injuries:

@@ -39,8 +39,9 @@ public class DormantStateTests
     public void ADormantStateIsOneWhoseEquationVanishesOnlyWhenItsSourcesAreZeroToo()
     {
         // Y is fed by X (which starts at 2 under 'hurt'): not dormant; Z feeds only itself: dormant; W has a source: not dormant.
-        var text = Modeling.InputTestSupport.Mutate(Modeling.InputTestSupport.MinimalModel, "  Y: {initial: 0, unit: \"1\"}", "  Y: {initial: 0, unit: \"1\"}\n  Z: {initial: 0, unit: \"1\"}\n  W: {initial: 0, unit: \"1\"}");
-        text = Modeling.InputTestSupport.Mutate(text, "  dY/dt: flux", "  dY/dt: flux\n  dZ/dt: -k*Z*X\n  dW/dt: k*(1 - W)");
+        var text = Modeling.InputTestSupport.Mutate(Modeling.InputTestSupport.MinimalModel, "  Y: {initial: 0, unit: 1e6 cells}", "  Y: {initial: 0, unit: 1e6 cells}\n  Z: {initial: 0, unit: \"1\"}\n  W: {initial: 0, unit: \"1\"}");
+        text = Modeling.InputTestSupport.Mutate(text, "  dY/dt: flux", "  dY/dt: flux\n  dZ/dt: -k*Z*X/X1\n  dW/dt: k*(1 - W)");
+        text = Modeling.InputTestSupport.Mutate(text, "parameters:\n", "parameters:\n  X1: {value: 1, unit: 1e6 cells}\n");
         var model = CompiledModel.Compile(ModelFileReader.Read(text, "tiny.yaml"));
         Assert.Equal([0, 1, 3], model.ActiveStates(model.InitialState("hurt"), new HashSet<int>()));
         Assert.Equal([0, 1, 2, 3], model.ActiveStates(model.InitialState("hurt"), new HashSet<int> { 2 }));

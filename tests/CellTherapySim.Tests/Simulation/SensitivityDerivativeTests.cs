@@ -22,14 +22,15 @@ public class SensitivityDerivativeTests
           k: {value: 0.7, unit: 1/day}
           X50: {value: 0.8, unit: "1"}
           h: {value: 2, unit: "1"}
+          r: {value: 1, unit: 1/day}
         states:
           X: {initial: 0, unit: "1"}
           Y: {initial: 0.5, unit: "1"}
           N: {initial: 2, unit: "1"}
         equations:
-          dX/dt: k*(1 - X) - hill(X, X50, h)*X
-          dY/dt: 0.1 - k*hill(X, Y, N)*Y
-          dN/dt: -0.01*(N - h)
+          dX/dt: k*(1 - X) - r*hill(X, X50, h)*X
+          dY/dt: 0.1*r - k*hill(X, Y, N)*Y
+          dN/dt: -0.01*r*(N - h)
         readouts:
           out: {expression: "X + Y", unit: "1"}
         """;
@@ -259,7 +260,7 @@ public class SensitivityDerivativeTests
     [Fact]
     public void TimeDerivativeOfANonAutonomousModelMatchesFiniteDifferences()
     {
-        var text = HillModelText.Replace("dN/dt: -0.01*(N - h)", "dN/dt: -0.01*(N - h)*exp(-k*t) + X*t*t");
+        var text = HillModelText.Replace("dN/dt: -0.01*r*(N - h)", "dN/dt: -0.01*r*(N - h)*exp(-k*t) + r^3*X*t*t");
         var model = CompiledModel.Compile(ModelFileReader.Read(text, "hill-t.yaml"));
         var equations = model.Sensitivities([0, 1, 2]);
         Assert.NotNull(equations.TimeDerivative);

@@ -84,7 +84,7 @@ public sealed class DataCommandTests : IDisposable
     {
         var model = Write("tiny.yaml", MinimalModel);
         var data = Write("tiny.csv", "ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS\n1,g,hurt,0,0,,,obs,2,0\n");
-        Assert.Contains("Endpoints: obs (1)", Succeed("data", "describe", data, "--model", model));
+        Assert.Contains("Endpoints: obs (1e6 cells)", Succeed("data", "describe", data, "--model", model));
         Assert.Contains("unknown injury preset 'hurt'; expected an injury preset of model 'msc-neuropathic-pain': cci or sham", RunBadInput("data", "describe", data));
     }
 

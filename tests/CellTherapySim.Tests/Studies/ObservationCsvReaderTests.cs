@@ -145,7 +145,7 @@ public sealed class ObservationCsvReaderTests
     [Fact]
     public void LeftCensoredReadingsAreAcceptedAtTheLowerCutoffOfAModelThatHasOne()
     {
-        var model = CellTherapySim.Tests.Modeling.InputTestSupport.Read(Mutate("    unit: \"1\"\n    error:", "    unit: \"1\"\n    lower_cutoff: 0.5\n    error:"));
+        var model = CellTherapySim.Tests.Modeling.InputTestSupport.Read(Mutate("    unit: 1e6 cells\n    error:", "    unit: 1e6 cells\n    lower_cutoff: 0.5\n    error:"));
         var text = "ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS\n1,g,hurt,0,0,,,obs,0.5,1\n1,g,hurt,1,0,,,obs,§0.4,1\n";
         AssertErrorAt((r, s) => ObservationCsvReader.Read(r, s, model), text, "DV", "0.4 is left-censored (CENS 1) but is not the lower cutoff of obs, 0.5");
         var animal = Assert.Single(ObservationCsvReader.Read(new StringReader(text.Replace("§0.4", "0.5")), Source, model));
