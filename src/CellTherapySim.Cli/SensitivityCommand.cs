@@ -72,7 +72,7 @@ internal static class SensitivityCommand
                 console.MarkupLineInterpolated($"[grey]{skipped.Metric}: no indices, {skipped.Missing:N0} of {design.Size:N0} evaluations have no value (e.g. an onset never reached).[/]");
             var constant = indices.Where(m => m.Indices is { } x && double.IsNaN(x[0].First)).Select(m => m.Metric).ToList();
             if (constant.Count > 0) console.MarkupLineInterpolated($"[grey]Constant over the design (no indices): {string.Join(", ", constant)}.[/]");
-            console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, SensitivityFiles.Sobol)}[/], {SensitivityFiles.Tornado}, {SweepRun.Results} and {SweepRun.Manifest}.");
+            console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, SensitivityFiles.Sobol)}[/], {SensitivityFiles.Tornado}, {SweepRun.Results}, {SweepRun.Manifest} and {SweepRun.Journal}.");
             return CliApp.Success;
         });
         return command;

@@ -209,7 +209,7 @@ internal static class SimulateCommand
             report => AgentReplicates.Run(agents, parameters, initial, schedule, times, run.Replicates, run.Seed, run.Threads, run.SnapshotDays, run.Solver, run.Options, run.Journal, report));
         var elapsed = clock.Elapsed;
         if (output is not null)
-            WriteFile("--out", output, writer => AgentCsvWriter.WriteSummary(writer, definition, summary), console, $"{times.Length} rows");
+            WriteFile("--out", output, writer => AgentCsvWriter.WriteSummary(writer, definition, summary), console, $"{times.Length} rows (every replicate in {ReplicatesPath(output)})");
         if (snapshotFolder is not null)
         {
             try
@@ -303,7 +303,7 @@ internal static class SimulateCommand
             console.Write(table);
         }
         if (folder is not null)
-            console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, CohortFiles.Observations)}[/] and [bold]{Path.Combine(folder, CohortFiles.Summary)}[/].");
+            console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, CohortFiles.Observations)}[/], [bold]{Path.Combine(folder, CohortFiles.Summary)}[/] and {Path.Combine(folder, CohortFiles.Predictions)} (the journal).");
     }
 
     /// <summary>Writes a file for <paramref name="option"/>; a failure is bad input naming the option and the path.</summary>

@@ -59,7 +59,7 @@ internal static class SweepCommand
             console.MarkupLineInterpolated($"[bold]{sweep.Name}[/] ({sweep.Model.Name}): {design.Size:N0} scenarios ({Describe(sweep)}){(part.Count > 1 ? $", shard {part} = {manifest.ShardSize:N0}" : "")}; {(sample is not null ? $"{sample.Count} posterior draws each" : sweep.Cohort is { } c ? $"{c.Animals} animals each" : "typical animal")}; seed {parse.GetValue(seed)}.");
             if (!RunInFolder(console, "scenarios", evaluator, manifest, folder, parse.GetValue(resume), parse.GetValue(threads), sample?.Count ?? 0)) return CliApp.Interrupted;
             PrintBest(console, Path.Combine(folder, SweepRun.Results), evaluator);
-            console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, SweepRun.Results)}[/] and {SweepRun.Manifest}.");
+            console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, SweepRun.Results)}[/], {SweepRun.Manifest}{(sample is null ? "" : $", {SweepRun.RankDraws}")} and {SweepRun.Journal}.");
             return CliApp.Success;
         });
         return command;

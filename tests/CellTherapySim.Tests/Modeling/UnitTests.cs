@@ -206,4 +206,34 @@ public class UnitTests
     [Fact]
     public void AnyOtherTagOnAnExpressionIsRefused() =>
         AssertErrorAt(Planted("dNG/dt: -ka_po*NG", "dNG/dt: !nounits -ka_po*NG"), "!nounits", "has the tag '!nounits'", "!units-unchecked");
+
+    [Fact]
+    public void CheckRefusesAUnitMismatchWithExitCode2AndOneLocatedLine()
+    {
+        var folder = CreateTempDirectory();
+        try
+        {
+            var path = Path.Combine(folder, "bad-units.yaml");
+            var text = Planted("-(k_QT + k_QB)*Q", "-(k_QT + k_QB*Q)");
+            File.WriteAllText(path, text);
+            var (exit, output, error) = RunCli("check", path);
+            var (line, column) = PositionOf(text, "k_QB*Q)");
+            Assert.Equal((2, ""), (exit, output));
+            Assert.Equal($"ctsim: error: {path}:{line}:{column}: 'k_QB*Q' is in 1e6 cells/day but 'k_QT' is in 1/day; a sum (+) needs like units: expected 1/day", error.Trim());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void CheckReportsTheUnitCheckAndTheIntermediatesUnits()
+    {
+        var (exit, output, _) = RunCli("check");
+        Assert.Equal(0, exit);
+        Assert.Contains("Units: consistent — ", output);
+        Assert.Contains("checked against the declared units (time in day).", output);
+        Assert.Matches(@"Cp\s+mg/L\s+NP/\(V_N\*BW\)", output);
+    }
 }
