@@ -7,6 +7,7 @@ using CellTherapySim.Runs;
 using CellTherapySim.Compilation;
 using CellTherapySim.Inference;
 using CellTherapySim.Output;
+using CellTherapySim.Plots;
 using CellTherapySim.Scenarios;
 using CellTherapySim.Simulation;
 using CellTherapySim.Studies;
@@ -45,6 +46,7 @@ internal sealed class CompareCommand
     };
     private readonly Option<bool> _force = CommonOptions.Force();
     private readonly Option<long?> _budget = CommonOptions.MemoryBudgetOption();
+    private readonly PlotOption _plot = new("the comparison: relief curves per regimen with 90% between-animal bands, and the AUC of relief with its interval");
     private readonly Option<string?> _output = new("--out") { Description = "Write every metric as long-format CSV: REGIMEN,ENDPOINT,METRIC,DAY,UNIT,ESTIMATE,MEAN,Q5,Q50,Q95,N (with --posterior over the draws, ESTIMATE = the posterior median, and P(AUC of REGIMEN > AUC of VERSUS) in FILE.probabilities.csv).", HelpName = "FILE.csv" };
     private readonly Option<string[]> _set = CommonOptions.Set();
     private readonly Option<int> _seed = CommonOptions.Seed();
@@ -59,7 +61,7 @@ internal sealed class CompareCommand
     {
         var compare = new CompareCommand(console);
         var command = new Command("compare", "Compare dosing regimens (from --study, or --regimen) against untreated animals with the same injury: effect at each readout day, area under the relief curve, onset, peak and duration of relief, each as the mean with the 5-95% between-animal interval. Relief = the endpoint under the regimen minus untreated, in the same virtual animal.");
-        foreach (var option in new Option[] { compare._study, compare._regimens, compare._model, compare._injury, compare._times, compare._animals, compare._thresholds, compare._output, compare._force, compare._budget, compare._set, compare._seed, compare._threads })
+        foreach (var option in new Option[] { compare._study, compare._regimens, compare._model, compare._injury, compare._times, compare._animals, compare._thresholds, compare._output, compare._force, compare._budget, compare._plot.Option, compare._set, compare._seed, compare._threads })
             command.Add(option);
         compare._posterior.AddTo(command);
         compare._solver.AddTo(command);
@@ -87,7 +89,8 @@ internal sealed class CompareCommand
         MemoryBudget.Check(MemoryBudget.Comparison(units, design.Model.Parameters.Count, metrics), CommonOptions.Budget(parse, _budget),
             sample is null ? "--animals" : "--draws", $"a comparison of {units:N0} {(sample is null ? "animals" : "posterior draws")} × {metrics} metrics");
         if (parse.GetValue(_output) is { } output) OutputFolder.ClaimFiles(_console, parse.GetValue(_force), false, output, ProbabilitiesPath(output));
-        else CommonOptions.RejectGiven(parse, "needs --out (it replaces the earlier results there)", _force);
+        else if (parse.GetValue(_plot.Option) is null) CommonOptions.RejectGiven(parse, "needs --out or --plot (it replaces the earlier results there)", _force);
+        var plot = _plot.Claim(parse, _console, parse.GetValue(_force));
         PosteriorComparisonResult? posterior = null;
         ComparisonResult result;
         if (sample is null)
@@ -108,6 +111,7 @@ internal sealed class CompareCommand
         Print(_console, result, sample is null ? null : (sample, posterior!));
         if (probabilities is not null) _console.MarkupLineInterpolated($"Wrote [bold]{path}[/] and [bold]{probabilities}[/].");
         else if (path is not null) _console.MarkupLineInterpolated($"Wrote [bold]{path}[/].");
+        if (plot is not null) PlotOption.Write(_console, ComparisonCharts.Compare(result), plot);
         return CliApp.Success;
     }
 

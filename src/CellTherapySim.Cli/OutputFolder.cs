@@ -24,11 +24,15 @@ internal static class OutputFolder
 
     /// <summary>As <see cref="Claim"/> for single result files (--out FILE and the files written next to it).</summary>
     /// <exception cref="InputException">A file (or its temporary .partial file) exists and --force is not given.</exception>
-    public static void ClaimFiles(IAnsiConsole console, bool force, bool resumable, params string[] paths)
+    public static void ClaimFiles(IAnsiConsole console, bool force, bool resumable, params string[] paths) => ClaimFilesOf(console, "--out", force, resumable, paths);
+
+    /// <summary>As <see cref="ClaimFiles"/> for the files of <paramref name="option"/>.</summary>
+    /// <exception cref="InputException">A file (or its temporary .partial file) exists and --force is not given.</exception>
+    public static void ClaimFilesOf(IAnsiConsole console, string option, bool force, bool resumable, params string[] paths)
     {
         var earlier = paths.SelectMany(p => new[] { p, p + ResultFile.PartialSuffix }).Where(File.Exists).ToList();
         var folder = earlier.Count > 0 && Path.GetDirectoryName(earlier[0]) is { Length: > 0 } d ? d : ".";
-        Replace(console, "--out", folder, earlier.Count == 1 ? $"'{earlier[0]}' already exists" : $"'{folder}' already holds results", earlier, force, resumable, "file");
+        Replace(console, option, folder, earlier.Count == 1 ? $"'{earlier[0]}' already exists" : $"'{folder}' already holds results", earlier, force, resumable, "file");
     }
 
     private static void Replace(IAnsiConsole console, string option, string folder, string found, List<string> earlier, bool force, bool resumable, string kind)

@@ -9,6 +9,7 @@ using CellTherapySim.Populations;
 using CellTherapySim.Scenarios;
 using CellTherapySim.Studies;
 using CellTherapySim.Output;
+using CellTherapySim.Plots;
 using CellTherapySim.Simulation;
 using CellTherapySim.Solvers;
 using Spectre.Console;
@@ -69,12 +70,14 @@ internal static class SimulateCommand
         };
         var force = CommonOptions.Force();
         var budget = CommonOptions.MemoryBudgetOption();
+        var plot = new PlotOption("the run: one animal's readouts (and --plot-states) by day; a cohort's group means ± SD with the readings; agent replicates' mean and 90% band beside the ODE");
+        var plotStates = new Option<string?>("--plot-states") { Description = "With --plot for one animal: states to plot after the readouts, e.g. M,R.", HelpName = "STATES" };
         var posterior = new PosteriorSettings("One animal, ODE: simulate the typical animal of each of --draws posterior draws of a 'ctsim fit' output folder (its model must be the one simulated; --set applies to every draw) and report per day the posterior median and 90% credible band.");
         var solver = new SolverSettings(SolverOptions.Default);
 
         var command = new Command("simulate", "Simulate one animal (states and readouts by day) or, with --study, a virtual cohort as it would be observed. Without options: the model's default scenario (CCI, 1e6 cells IV after the day-7 reading, days 0-15). --engine agent runs the hybrid agent-based engine.")
         {
-            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays, resume, force, budget,
+            model, study, injury, doses, times, output, set, animals, seed, threads, noNoise, engine, replicates, snapshots, snapshotDays, resume, force, budget, plot.Option, plotStates,
         };
         posterior.AddTo(command);
         solver.AddTo(command);
@@ -91,7 +94,10 @@ internal static class SimulateCommand
             if (parse.GetValue(snapshots) is null) CommonOptions.RejectGiven(parse, "needs --snapshots DIR", snapshotDays);
             if (parse.GetValue(output) is null) CommonOptions.RejectGiven(parse, "needs --out (the results journal is kept next to it)", resume);
             else if (parse.GetValue(snapshots) is not null) CommonOptions.RejectGiven(parse, "cannot be combined with --snapshots (snapshots are written when the run ends)", resume);
-            if (parse.GetValue(output) is null && parse.GetValue(snapshots) is null) CommonOptions.RejectGiven(parse, "needs --out or --snapshots (it replaces their earlier results)", force);
+            if (parse.GetValue(output) is null && parse.GetValue(snapshots) is null && parse.GetValue(plot.Option) is null)
+                CommonOptions.RejectGiven(parse, "needs --out, --snapshots or --plot (it replaces their earlier results)", force);
+            if (parse.GetValue(plot.Option) is null) CommonOptions.RejectGiven(parse, "needs --plot", plotStates);
+            if (posterior.Given(parse)) CommonOptions.RejectGiven(parse, "is not available with --posterior yet (plot one animal, a cohort or agent replicates)", plot.Option);
             if (parse.GetValue(force)) CommonOptions.RejectGiven(parse, "cannot be combined with --force (--resume continues the earlier results, --force replaces them)", resume);
             var (replace, resuming) = (parse.GetValue(force), parse.GetValue(resume));
             var solverText = $"{solverKind} {solverOptions.RelativeTolerance:R} {solverOptions.AbsoluteTolerance:R}";
@@ -115,7 +121,9 @@ internal static class SimulateCommand
                         ["study", parse.GetValue(engine)!, InputFile.ReadAllText(studyPath, "study"), DefaultModel.SourceText(studyFile.Model), string.Join(";", assignments),
                          $"{parse.GetValue(animals)}", $"{parse.GetValue(seed)}", solverText])
                     : null;
-                RunStudy(console, studyFile, compiledStudyModel, assignments, cohortOptions with { Journal = journal }, parse.GetValue(output));
+                CommonOptions.RejectGiven(parse, "plots one animal's states, not a cohort's", plotStates);
+                var cohortPlot = plot.Claim(parse, console, replace);
+                RunStudy(console, studyFile, compiledStudyModel, assignments, cohortOptions with { Journal = journal }, parse.GetValue(output), cohortPlot);
                 return CliApp.Success;
             }
             CommonOptions.RejectGiven(parse, "needs --study", animals, noNoise);
@@ -149,8 +157,10 @@ internal static class SimulateCommand
                     : null;
                 var run = new AgentRunSettings(parse.GetValue(replicates), parse.GetValue(seed), parse.GetValue(threads),
                     parse.GetValue(snapshots) is null ? null : days, solverKind, solverOptions, journal);
+                CommonOptions.RejectGiven(parse, "plots the ODE engine's states; the agent figure shows the readouts", plotStates);
+                var agentPlot = plot.Claim(parse, console, replace);
                 RunAgents(console, agents, parameters, compiled.InitialState(injuryName), injuryName, schedule, timeGrid, run,
-                    parse.GetValue(output), parse.GetValue(snapshots));
+                    parse.GetValue(output), parse.GetValue(snapshots), agentPlot);
                 return CliApp.Success;
             }
             if (posterior.Read(parse, definition, parse.GetValue(seed)) is { } sample)
@@ -166,15 +176,25 @@ internal static class SimulateCommand
                 return CliApp.Success;
             }
             if (parse.GetValue(output) is { } trajectoryFile) OutputFolder.ClaimFiles(console, replace, false, trajectoryFile);
+            var plotted = PlottedStates(definition, parse.GetValue(plotStates));
+            var animalPlot = plot.Claim(parse, console, replace);
             var trajectory = new ScenarioSimulator(compiled, solverKind, solverOptions, cacheSize: 0).Simulate(request.For(parameters));
 
             if (parse.GetValue(output) is { } path)
                 WriteFile("--out", path, writer => TrajectoryCsvWriter.Write(writer, definition, trajectory), console, $"{trajectory.Times.Length} rows");
             PrintTable(console, definition, injuryName, schedule, trajectory);
+            if (animalPlot is not null) PlotOption.Write(console, TimeCourseCharts.Animal(definition, trajectory, schedule, injuryName, plotted), animalPlot);
             return CliApp.Success;
         });
         return command;
     }
+
+    /// <summary>The state indices named by --plot-states (comma-separated), in that order.</summary>
+    /// <exception cref="InputException">A name is not a state of the model.</exception>
+    private static IReadOnlyList<int> PlottedStates(ModelDefinition definition, string? names) =>
+        names is null ? [] : names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(name =>
+            definition.StateIndex(name) is var index and >= 0 ? index
+                : throw new InputException("--plot-states", $"'{name}' is not a state of {definition.Name}; expected some of {string.Join(", ", definition.States.Select(x => x.Name))}")).ToList();
 
     /// <summary>The journal of every replicate next to --out FILE.csv: FILE.replicates.csv.</summary>
     private static string ReplicatesPath(string file) => Path.ChangeExtension(file, null) + ".replicates.csv";
@@ -201,7 +221,7 @@ internal static class SimulateCommand
         ResultJournal.Open(path, ResultJournal.Fingerprint(settings), ResultJournal.NumericHeader(columns), rowsPerUnit, ResultJournal.NumericUnitId, resume);
 
     private static void RunAgents(IAnsiConsole console, AgentModel agents, double[] parameters, double[] initial, string injury,
-        IReadOnlyList<Dose> schedule, double[] times, AgentRunSettings run, string? output, string? snapshotFolder)
+        IReadOnlyList<Dose> schedule, double[] times, AgentRunSettings run, string? output, string? snapshotFolder, string? plot)
     {
         var definition = agents.Model.Definition;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -222,6 +242,7 @@ internal static class SimulateCommand
                 throw new InputException("--snapshots", $"cannot write into '{snapshotFolder}': {e.Message}");
             }
         }
+        if (plot is not null) PlotOption.Write(console, TimeCourseCharts.Replicates(definition, summary, schedule, injury), plot);
 
         var section = agents.Section;
         console.MarkupLineInterpolated($"[bold]{definition.Name}[/] (agent engine, {run.Replicates} replicates, seed {run.Seed}): injury {injury}; {Regimen.Describe(schedule, definition)}; lattice {section.Lattice.Size}×{section.Lattice.Size} sites, {section.Lattice.Spacing.ToString(CultureInfo.InvariantCulture)} µm apart");
@@ -254,7 +275,7 @@ internal static class SimulateCommand
         }
     }
 
-    private static void RunStudy(IAnsiConsole console, Study study, CompiledModel compiled, string[] assignments, CohortOptions options, string? folder)
+    private static void RunStudy(IAnsiConsole console, Study study, CompiledModel compiled, string[] assignments, CohortOptions options, string? folder, string? plot)
     {
         var typical = ParameterOverrides.Apply(study.Model, study.TypicalParameters(compiled.DefaultParameters()), assignments, "--set");
         var total = study.Design.Groups.Sum(g => options.AnimalsPerGroup ?? g.Animals);
@@ -274,6 +295,7 @@ internal static class SimulateCommand
             }
         }
         else summaries = ObservationSummary.Summarize(cohort.Animals);
+        if (plot is not null) PlotOption.Write(console, StudyCharts.Cohort(cohort, summaries), plot);
 
         console.MarkupLineInterpolated($"[bold]{study.Name}[/] ({study.Model.Name}): {cohort.Animals.Count:N0} animals, seed {options.Seed}{(options.Noise ? "" : ", no noise")}{(options.Agents is null ? "" : ", agent engine (one stochastic run per animal; typical = ODE)")}");
         foreach (var group in cohort.Study.Design.Groups)

@@ -1,0 +1,74 @@
+using System.Globalization;
+using CellTherapySim.Modeling;
+using OxyPlot;
+using OxyPlot.Annotations;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+
+namespace CellTherapySim.Plots;
+
+/// <summary>
+/// The look every chart shares: Helvetica (measured with the PDF standard-font metrics when exported headless), the
+/// Okabe–Ito colour-blind-safe palette, named axes with units and OxyPlot's 1-2-5 tick steps, legends outside the
+/// plot area (they never cover data) and dose days marked.
+/// </summary>
+public static class ChartStyle
+{
+    /// <summary>The font family of every chart.</summary>
+    public const string Font = "Helvetica";
+
+    /// <summary>Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.</summary>
+    public static readonly OxyColor[] Palette =
+    [
+        OxyColor.FromRgb(0, 114, 178), OxyColor.FromRgb(230, 159, 0), OxyColor.FromRgb(0, 158, 115), OxyColor.FromRgb(213, 94, 0),
+        OxyColor.FromRgb(204, 121, 167), OxyColor.FromRgb(86, 180, 233), OxyColor.FromRgb(240, 228, 66), OxyColors.Black,
+    ];
+
+    /// <summary>The <paramref name="index"/>-th colour of the palette (cycling).</summary>
+    public static OxyColor Colour(int index) => Palette[index % Palette.Length];
+
+    /// <summary>A panel with a title, a bottom axis and a left axis (each title carries its unit) and an outside legend.</summary>
+    public static PlotModel Panel(string title, string xTitle, string yTitle)
+    {
+        var model = new PlotModel
+        {
+            Title = title,
+            DefaultFont = Font,
+            TitleFontSize = 13,
+            DefaultFontSize = 11,
+            PlotAreaBorderColor = OxyColors.Gray,
+            Background = OxyColors.White,
+        };
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = xTitle, Key = "x", MajorGridlineStyle = LineStyle.Dot, MajorGridlineColor = OxyColors.LightGray });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yTitle, Key = "y", MajorGridlineStyle = LineStyle.Dot, MajorGridlineColor = OxyColors.LightGray });
+        model.Legends.Add(new Legend { LegendPlacement = LegendPlacement.Outside, LegendPosition = LegendPosition.RightTop, LegendFont = Font, LegendFontSize = 10 });
+        return model;
+    }
+
+    /// <summary>"day" with the model's time unit, the bottom axis of every time course.</summary>
+    public const string DayAxis = "time since injury (day)";
+
+    /// <summary>An axis title with its unit: "PMWT (g)", or the name alone for a pure number.</summary>
+    public static string WithUnit(string name, string unit) => unit == "1" ? name : $"{name} ({unit})";
+
+    /// <summary>Marks each dose day with a dashed vertical line labelled with the dose (one label per day).</summary>
+    public static void MarkDoses(PlotModel model, IReadOnlyList<Dose> doses, ModelDefinition definition)
+    {
+        foreach (var day in doses.GroupBy(d => d.Time).OrderBy(g => g.Key))
+            model.Annotations.Add(new LineAnnotation
+            {
+                Type = LineAnnotationType.Vertical,
+                X = day.Key,
+                Color = OxyColors.DimGray,
+                LineStyle = LineStyle.Dash,
+                Text = Simulation.Regimen.Describe(day.ToList(), definition),
+                TextColor = OxyColors.DimGray,
+                FontSize = 9,
+                TextOrientation = AnnotationTextOrientation.Vertical,
+                Tag = "dose",
+            });
+    }
+
+    /// <summary>A number for chart labels.</summary>
+    public static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+}
