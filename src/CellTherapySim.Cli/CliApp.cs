@@ -27,6 +27,7 @@ public static class CliApp
     {
         var console = CreateConsole(output);
         StudyInput.WarnTo(error);
+        Output.RunRecord.SetCommandLine(string.Join(' ', args.Prepend("ctsim").Select(a => a.Contains(' ') ? $"'{a}'" : a)));
         var root = new RootCommand("ctsim: mechanistic simulation of mesenchymal stem cell therapy in rat neuropathic pain (CellTherapySim).")
         {
             SimulateCommand.Create(console),
@@ -37,6 +38,7 @@ public static class CliApp
             LooCommand.Create(console),
             SensitivityCommand.Create(console),
             DataCommand.Create(console),
+            ReportCommand.Create(console),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -115,7 +115,7 @@ internal static class SimulateCommand
                 MemoryBudget.Check(MemoryBudget.Cohort(cohortSize, studyFile.Model.Parameters.Count, readings), CommonOptions.Budget(parse, budget),
                     parse.GetResult(animals) is { Implicit: false } ? "--animals-per-group" : studyPath, $"a cohort of {cohortSize:N0} animals × {readings} readings");
                 if (parse.GetValue(output) is { } cohortFolder && !resuming)
-                    OutputFolder.Claim(console, cohortFolder, replace, [CohortFiles.Observations, CohortFiles.Summary, CohortFiles.Predictions], resumable: true);
+                    OutputFolder.Claim(console, cohortFolder, replace, [CohortFiles.Observations, CohortFiles.Summary, CohortFiles.Predictions, RunRecord.File], resumable: true);
                 using var journal = parse.GetValue(output) is { } folder
                     ? OpenJournal(Path.Combine(CreateFolder(folder), CohortFiles.Predictions), parse.GetValue(resume), studyFile.Design.Endpoints, studyFile.Design.ReadoutDays.Count,
                         ["study", parse.GetValue(engine)!, InputFile.ReadAllText(studyPath, "study"), DefaultModel.SourceText(studyFile.Model), string.Join(";", assignments),
@@ -288,6 +288,8 @@ internal static class SimulateCommand
             try
             {
                 summaries = CohortFiles.Write(folder, cohort);
+                RunRecord.WriteCohort(folder, study.Model.Name, DefaultModel.SourceText(study.Model), study.Name,
+                    study.Design.Endpoints.Select(e => (e, study.Model.Endpoint(e)!.Unit)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -295,7 +297,7 @@ internal static class SimulateCommand
             }
         }
         else summaries = ObservationSummary.Summarize(cohort.Animals);
-        if (plot is not null) PlotOption.Write(console, StudyCharts.Cohort(cohort, summaries), plot);
+        if (plot is not null) PlotOption.Write(console, StudyCharts.Cohort(CohortView.Of(cohort, summaries)), plot);
 
         console.MarkupLineInterpolated($"[bold]{study.Name}[/] ({study.Model.Name}): {cohort.Animals.Count:N0} animals, seed {options.Seed}{(options.Noise ? "" : ", no noise")}{(options.Agents is null ? "" : ", agent engine (one stochastic run per animal; typical = ODE)")}");
         foreach (var group in cohort.Study.Design.Groups)
@@ -325,7 +327,7 @@ internal static class SimulateCommand
             console.Write(table);
         }
         if (folder is not null)
-            console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, CohortFiles.Observations)}[/], [bold]{Path.Combine(folder, CohortFiles.Summary)}[/] and {Path.Combine(folder, CohortFiles.Predictions)} (the journal).");
+            console.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(folder, CohortFiles.Observations)}[/], [bold]{Path.Combine(folder, CohortFiles.Summary)}[/], {Path.Combine(folder, CohortFiles.Predictions)} (the journal) and {RunRecord.File}.");
     }
 
     /// <summary>Writes a file for <paramref name="option"/>; a failure is bad input naming the option and the path.</summary>

@@ -36,6 +36,7 @@ public sealed record PosteriorSample(string Folder, IReadOnlyList<string> Free, 
         using var file = ResultFile.Create(Path.Combine(folder, RecordFile));
         using var json = new Utf8JsonWriter(file.Writer.BaseStream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
+        RunRecord.WriteProvenance(json);
         json.WriteString("model", model.Name);
         json.WriteString("model_sha256", Hash(modelText));
         json.WriteStartObject("parameters");
@@ -45,6 +46,9 @@ public sealed record PosteriorSample(string Folder, IReadOnlyList<string> Free, 
         foreach (var name in free) json.WriteStringValue(name);
         json.WriteEndArray();
         if (dataText is not null) json.WriteString("data_sha256", Hash(dataText));
+        json.WriteStartObject("endpoint_units");
+        foreach (var endpoint in model.Endpoints) json.WriteString(endpoint.Name, endpoint.Unit);
+        json.WriteEndObject();
         json.WriteEndObject();
         json.Dispose();   // flushes into the file before it is renamed
         file.Commit();

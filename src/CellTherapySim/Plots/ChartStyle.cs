@@ -55,19 +55,23 @@ public static class ChartStyle
     public static void MarkDoses(PlotModel model, IReadOnlyList<Dose> doses, ModelDefinition definition)
     {
         foreach (var day in doses.GroupBy(d => d.Time).OrderBy(g => g.Key))
-            model.Annotations.Add(new LineAnnotation
-            {
-                Type = LineAnnotationType.Vertical,
-                X = day.Key,
-                Color = OxyColors.DimGray,
-                LineStyle = LineStyle.Dash,
-                Text = Simulation.Regimen.Describe(day.ToList(), definition),
-                TextColor = OxyColors.DimGray,
-                FontSize = 9,
-                TextOrientation = AnnotationTextOrientation.Vertical,
-                Tag = "dose",
-            });
+            MarkDose(model, day.Key, Simulation.Regimen.Describe(day.ToList(), definition));
     }
+
+    /// <summary>Marks one dose day with a dashed vertical line and its label.</summary>
+    public static void MarkDose(PlotModel model, double day, string label) =>
+        model.Annotations.Add(new LineAnnotation
+        {
+            Type = LineAnnotationType.Vertical,
+            X = day,
+            Color = OxyColors.DimGray,
+            LineStyle = LineStyle.Dash,
+            Text = label,
+            TextColor = OxyColors.DimGray,
+            FontSize = 9,
+            TextOrientation = AnnotationTextOrientation.Vertical,
+            Tag = "dose",
+        });
 
     /// <summary>A number for chart labels.</summary>
     public static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);

@@ -63,7 +63,7 @@ public static class SweepRun
     public const string RankDraws = "rank-draws.bin";
 
     /// <summary>The tool version written in manifests.</summary>
-    public static string ToolVersion => typeof(SweepRun).Assembly.GetName().Version?.ToString() ?? "0";
+    public static string ToolVersion => Output.RunRecord.ToolVersion;
 
     /// <summary>
     /// Runs the shard's scenarios not yet in <paramref name="folder"/> (all of them without <paramref name="resume"/>),

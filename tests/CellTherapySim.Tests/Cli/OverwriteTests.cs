@@ -57,7 +57,7 @@ public sealed class OverwriteTests : IDisposable
     {
         var folder = InTemp("cohort");
         string[] args = ["simulate", "--study", Path.Combine(RepositoryRoot(), "models", "studies", "cci-iv-day7.yaml"), "--animals-per-group", "2", "--out", folder];
-        SecondRunNeedsForce(args, $"'{folder}' already holds results (observations.csv, predictions.csv, summary.csv)",
+        SecondRunNeedsForce(args, $"'{folder}' already holds results (observations.csv, predictions.csv, run.json, summary.csv)",
             Path.Combine(folder, "observations.csv"), Path.Combine(folder, "summary.csv"));
         var (exit, _, error) = RunCli([.. args, "--resume"]);
         Assert.True(exit == 0, error);
@@ -96,6 +96,6 @@ public sealed class OverwriteTests : IDisposable
     {
         var (exit, _, error) = RunCli("simulate", "--force");
         Assert.Equal(2, exit);
-        Assert.Equal("ctsim: error: --force: needs --out or --snapshots (it replaces their earlier results)", error.Trim());
+        Assert.Equal("ctsim: error: --force: needs --out, --snapshots or --plot (it replaces their earlier results)", error.Trim());
     }
 }

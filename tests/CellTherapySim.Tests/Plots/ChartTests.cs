@@ -63,7 +63,7 @@ public sealed class ChartTests : IDisposable
         var cohort = CohortSimulator.Simulate(study, CompiledModel.Compile(study.Model), study.TypicalParameters(CompiledModel.Compile(study.Model).DefaultParameters()),
             new CohortOptions(4, 3, 1, true, SolverKind.Stiff, SolverOptions.Default, null));
         var summaries = ObservationSummary.Summarize(cohort.Animals);
-        var figure = StudyCharts.Cohort(cohort, summaries);
+        var figure = StudyCharts.Cohort(CohortView.Of(cohort, summaries));
         Assert.Equal(["PMWT", "TWL"], figure.Panels.Select(p => p.Title));
         var days = study.Design.ReadoutDays.Count;
         foreach (var panel in figure.Panels)

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using CellTherapySim.Reports;
+using Spectre.Console;
+
+namespace CellTherapySim.Cli;
+
+/// <summary>`ctsim report DIR`: one self-contained HTML report of an output folder.</summary>
+internal static class ReportCommand
+{
+    /// <summary>The report's default file name inside the folder.</summary>
+    public const string DefaultName = "report.html";
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var folder = new Argument<string>("DIR") { Description = "An output folder of 'simulate --study --out DIR' or 'fit --out DIR' (a partial one too)." };
+        var output = new Option<string?>("--out") { Description = $"The HTML file to write (default: DIR/{DefaultName}).", HelpName = "FILE.html" };
+        var force = CommonOptions.Force();
+        var command = new Command("report", "Write one self-contained HTML report of an output folder (inline SVG and CSS, nothing fetched, no scripts): figures, tables, the run's command, model and tool version; a partial folder is reported as partial.")
+        {
+            folder, output, force,
+        };
+        command.SetAction(parse =>
+        {
+            var dir = parse.GetValue(folder)!;
+            var path = parse.GetValue(output) ?? Path.Combine(dir, DefaultName);
+            if (!path.EndsWith(".html", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".htm", StringComparison.OrdinalIgnoreCase))
+                throw new InputException("--out", $"'{path}' is not an .html file; expected FILE.html");
+            OutputFolderReport.Kind(dir);
+            OutputFolder.ClaimFiles(console, parse.GetValue(force), false, path);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var report = OutputFolderReport.Build(dir);
+            var html = report.Render();
+            OutputFolder.WriteFile("--out", path, writer => writer.Write(html));
+            console.MarkupLineInterpolated($"Wrote the report ({report.Figures} figures, {System.Text.Encoding.UTF8.GetByteCount(html) / 1024.0:N0} KB) to [bold]{path}[/] in {clock.Elapsed.TotalSeconds:F1} s.");
+            return CliApp.Success;
+        });
+        return command;
+    }
+}

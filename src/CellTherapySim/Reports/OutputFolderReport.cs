@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Text.Json;
+using CellTherapySim.Output;
+using CellTherapySim.Plots;
+using CellTherapySim.Studies;
+
+namespace CellTherapySim.Reports;
+
+/// <summary>What kind of output folder a report is made of.</summary>
+public enum FolderKind
+{
+    /// <summary>`ctsim fit --out DIR`.</summary>
+    Fit,
+    /// <summary>`ctsim simulate --study FILE --out DIR`.</summary>
+    Cohort,
+}
+
+/// <summary>
+/// `ctsim report`: one self-contained HTML page from an output folder — what the run was (tool version, command, time,
+/// model), its figures and its tables — saying so when the folder is partial (an interrupted run) or from another
+/// tool version.
+/// </summary>
+public static class OutputFolderReport
+{
+    /// <summary>The kinds a folder can be reported as, for messages.</summary>
+    public const string Kinds = "an output folder of 'simulate --study' or 'fit'";
+
+    /// <summary>Which kind <paramref name="folder"/> is.</summary>
+    /// <exception cref="InputException">It is not a folder, is empty, or holds no results ctsim reports.</exception>
+    public static FolderKind Kind(string folder)
+    {
+        if (File.Exists(folder)) throw new InputException(folder, $"a file, not a folder; expected {Kinds}");
+        if (!Directory.Exists(folder)) throw new InputException(folder, $"no such folder; expected {Kinds}");
+        var files = Directory.EnumerateFiles(folder).Select(Path.GetFileName).ToList();
+        if (files.Count == 0) throw new InputException(folder, $"the folder is empty; expected {Kinds}");
+        bool Has(string pattern) => Directory.EnumerateFiles(folder, pattern).Any() || Directory.EnumerateFiles(folder, pattern + ResultFile.PartialSuffix).Any();
+        if (Has(Inference.PosteriorSample.RecordFile) || Has("draws-chain-*.csv")) return FolderKind.Fit;
+        if (Has(CohortFiles.Observations) || Has(CohortFiles.Predictions) || Has(RunRecord.File)) return FolderKind.Cohort;
+        throw new InputException(folder, $"holds no ctsim results ({string.Join(", ", files.Take(5))}{(files.Count > 5 ? ", …" : "")}); expected {Kinds}");
+    }
+
+    /// <summary>The report of <paramref name="folder"/> as HTML.</summary>
+    /// <exception cref="InputException">The folder is not an output folder, or one of its files is cut short or malformed.</exception>
+    public static HtmlReport Build(string folder)
+    {
+        var kind = Kind(folder);
+        var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({(kind == FolderKind.Fit ? "fit" : "virtual cohort")})");
+        var record = ReadRecord(Path.Combine(folder, kind == FolderKind.Fit ? Inference.PosteriorSample.RecordFile : RunRecord.File));
+        var partials = Directory.EnumerateFiles(folder, "*" + ResultFile.PartialSuffix).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+        if (partials.Count > 0)
+            report.Notice($"Partial results: the run that wrote this folder did not finish ({string.Join(", ", partials)} still under their temporary names). The report shows what is there.");
+        if (record?.Version is { } version && version != RunRecord.ToolVersion)
+            report.Notice($"This folder was written by ctsim {version}; this report is made by ctsim {RunRecord.ToolVersion}. Files are read as this version writes them.");
+        if (kind == FolderKind.Fit) FitSection(report, folder, record);
+        else CohortSection(report, folder, record);
+        Provenance(report, folder, record);
+        return report;
+    }
+
+    /// <summary>What a folder's record says: provenance, model and (for a fit) the parameters.</summary>
+    private sealed record Record(string? Version, string? Command, string? Created, string? Model, string? ModelHash, IReadOnlyList<(string Name, double Value)> Parameters,
+        IReadOnlyList<string> Free, IReadOnlyDictionary<string, string> Units);
+
+    private static Record? ReadRecord(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var root = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var parameters = root.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object
+                ? p.EnumerateObject().Select(x => (x.Name, x.Value.GetDouble())).ToList() : [];
+            var free = root.TryGetProperty("free", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [];
+            var units = root.TryGetProperty("endpoint_units", out var u) && u.ValueKind == JsonValueKind.Object
+                ? u.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.GetString() ?? "1") : new Dictionary<string, string>();
+            return new Record(Text("tool_version"), Text("command"), Text("created_utc"), Text("model"), Text("model_sha256"), parameters, free, units);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InputException(path, $"not a ctsim record: {e.Message}");
+        }
+    }
+
+    private static void Provenance(HtmlReport report, string folder, Record? record)
+    {
+        report.Heading("Run");
+        report.Table(["", ""],
+        [
+            ["folder", Path.GetFullPath(folder)],
+            ["command", record?.Command is { Length: > 0 } c ? c : "not recorded"],
+            ["written", record?.Created ?? "not recorded"],
+            ["by", record?.Version is { } v ? $"ctsim {v}" : "not recorded"],
+            ["model", record?.Model is { } m ? $"{m} (SHA-256 {record.ModelHash})" : "not recorded"],
+            ["report made", $"{DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC by ctsim {RunRecord.ToolVersion}"],
+        ]);
+        if (record is { Parameters.Count: > 0 })
+            report.Table(["parameter", "value", "fitted"], record.Parameters.Select(p => (IReadOnlyList<string>)[p.Name, ChartStyle.Number(p.Value), record.Free.Contains(p.Name) ? "yes" : ""]));
+        report.Table(["file", "bytes"], Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal)
+            .Select(f => (IReadOnlyList<string>)[Path.GetFileName(f), new FileInfo(f).Length.ToString("N0", CultureInfo.InvariantCulture)]));
+    }
+
+    private static void CohortSection(HtmlReport report, string folder, Record? record)
+    {
+        var summaryPath = Path.Combine(folder, CohortFiles.Summary);
+        var observationsPath = Path.Combine(folder, CohortFiles.Observations);
+        if (!File.Exists(summaryPath) || !File.Exists(observationsPath))
+        {
+            report.Notice($"No {CohortFiles.Summary} or {CohortFiles.Observations}: the cohort was not finished (its journal, {CohortFiles.Predictions}, holds the animals simulated so far; rerun with --resume).");
+            return;
+        }
+        var summary = CsvTable.Read(summaryPath);
+        var observations = CsvTable.Read(observationsPath);
+        var units = record?.Units ?? new Dictionary<string, string>();
+        var view = ReadCohort(summary, observations, units, record?.Model);
+        report.Heading("Groups by day");
+        report.Figure(StudyCharts.Cohort(view), "Group mean ± SD per readout day, every reading, censored readings as triangles at the cutoff, and the typical animal's noise-free prediction (dashed).");
+        report.Heading("Design");
+        report.Table(["group", "animals", "doses"], view.Groups.Select(g => (IReadOnlyList<string>)[g.Name, g.Animals.ToString(CultureInfo.InvariantCulture),
+            g.Doses.Count == 0 ? "none" : string.Join("; ", g.Doses.Select(d => d.Label))]));
+        report.Heading("Censored readings");
+        report.Table(["group", "endpoint", "censored", "readings"], view.Summaries.GroupBy(s => (s.Group, s.Endpoint)).Select(g => (IReadOnlyList<string>)
+            [g.Key.Group, g.Key.Endpoint, g.Sum(s => s.Censored).ToString(CultureInfo.InvariantCulture), g.Sum(s => s.N).ToString(CultureInfo.InvariantCulture)]));
+    }
+
+    private static CohortView ReadCohort(CsvTable summary, CsvTable observations, IReadOnlyDictionary<string, string> units, string? model)
+    {
+        int G(string c) => summary.Column(c);
+        var summaries = summary.Rows.Select(r => new SummaryStatistics(r[G("GROUP")], summary.Number(r, G("TIME")), r[G("DVID")], summary.Number(r, G("MEAN")),
+            summary.Number(r, G("SD")), (int)summary.Number(r, G("N")), summary.Number(r, G("Q5")), summary.Number(r, G("Q50")), summary.Number(r, G("Q95")),
+            (int)summary.Number(r, G("CENSORED")))).ToList();
+        var typical = summary.Rows.ToDictionary(r => (r[G("GROUP")], summary.Number(r, G("TIME")), r[G("DVID")]), r => summary.Number(r, G("PRED")));
+        int O(string c) => observations.Column(c);
+        var rows = observations.Rows;
+        var readings = rows.Where(r => r[O("EVID")] == "0").Select(r => new Reading(r[O("GROUP")], r[O("DVID")], observations.Number(r, O("TIME")),
+            observations.Number(r, O("DV")), r[O("CENS")] is not ("0" or ""))).ToList();
+        var groups = summaries.Select(s => s.Group).Distinct().Select(g =>
+        {
+            var animals = rows.Where(r => r[O("GROUP")] == g).Select(r => r[O("ID")]).Distinct().Count();
+            var first = rows.FirstOrDefault(r => r[O("GROUP")] == g)?[O("ID")];
+            var doses = rows.Where(r => r[O("ID")] == first && r[O("EVID")] == "1").GroupBy(r => observations.Number(r, O("TIME")))
+                .Select(d => new DoseMark(d.Key, string.Join(" + ", d.Select(r => $"{r[O("AMT")]} {(observations.Has("PRODUCT") && r[O("PRODUCT")] is { Length: > 0 } p ? p : "cells")} {r[O("ROUTE")]}")) + $" at day {ChartStyle.Number(d.Key)}"))
+                .ToList();
+            return (g, animals, (IReadOnlyList<DoseMark>)doses);
+        }).ToList();
+        var endpoints = summaries.Select(s => s.Endpoint).Distinct().Select(e => (e, units.GetValueOrDefault(e, "1"))).ToList();
+        return new CohortView($"{model ?? "cohort"}: {rows.Select(r => r[O("ID")]).Distinct().Count()} animals", groups, endpoints, readings, summaries, typical);
+    }
+
+    private static void FitSection(HtmlReport report, string folder, Record? record)
+    {
+        var chainFiles = Directory.EnumerateFiles(folder, "draws-chain-*.csv").Concat(Directory.EnumerateFiles(folder, "draws-chain-*.csv" + ResultFile.PartialSuffix))
+            .Order(StringComparer.Ordinal).ToList();
+        var chains = chainFiles.Select(ReadChain).Where(c => c.Draws.Count > 1).ToList();
+        var summaryPath = Path.Combine(folder, FitFiles.Summary);
+        if (File.Exists(summaryPath))
+        {
+            var summary = CsvTable.Read(summaryPath);
+            int S(string c) => summary.Column(c);
+            var shown = new[] { "variable", "mean", "median", "sd", "q5", "q95", "rhat", "ess_bulk", "ess_tail" };
+            var rows = summary.Rows.Where(r => !r[S("variable")].StartsWith("eta_", StringComparison.Ordinal)).ToList();
+            report.Heading("Posterior summary");
+            report.Paragraph("R-hat and ESS as defined by Vehtari et al. (2021); marked where R-hat > 1.01 or a bulk or tail ESS < 400.");
+            report.Table(shown, rows.Select(r => (IReadOnlyList<string>)shown.Select(c => c == "variable" ? r[S(c)] : ChartStyle.Number(summary.Number(r, S(c)))).ToList()),
+                (row, column) => shown[column] switch
+                {
+                    "rhat" => summary.Number(rows[row], S("rhat")) > 1.01,
+                    "ess_bulk" or "ess_tail" => summary.Number(rows[row], S(shown[column])) < 400,
+                    _ => false,
+                });
+        }
+        else report.Notice($"No {FitFiles.Summary}: the fit did not finish; the figures below use the draws written so far.");
+
+        var ppcPath = Path.Combine(folder, FitFiles.Ppc);
+        if (File.Exists(ppcPath))
+        {
+            var ppc = CsvTable.Read(ppcPath);
+            int P(string c) => ppc.Column(c);
+            var checks = ppc.Rows.Select(r => new PredictiveCheck(r[P("GROUP")], ppc.Number(r, P("TIME")), r[P("DVID")], ppc.Number(r, P("OBSERVED_MEAN")), ppc.Number(r, P("PRED_MEDIAN")),
+                ppc.Number(r, P("PRED_Q5")), ppc.Number(r, P("PRED_Q25")), ppc.Number(r, P("PRED_Q75")), ppc.Number(r, P("PRED_Q95")))).ToList();
+            report.Heading("Visual predictive check");
+            report.Figure(FitCharts.PredictiveCheck(checks, record?.Units ?? new Dictionary<string, string>()),
+                "Per endpoint and group: the observed group mean and the posterior predictive median of new animals with its 50% and 90% bands.");
+        }
+        if (chains.Count == 0)
+        {
+            report.Notice("No draws after warm-up yet.");
+            return;
+        }
+        var parameters = Enumerable.Range(0, chains[0].Names.Count).Where(p => !chains[0].Names[p].StartsWith("eta_", StringComparison.Ordinal)).ToList();
+        var divergent = chains.Sum(c => c.Divergent.Count(d => d));
+        var draws = chains.Sum(c => c.Draws.Count);
+        report.Heading("Sampler");
+        report.Paragraph($"{chains.Count} chains, {draws:N0} draws after warm-up, {divergent} divergent ({100.0 * divergent / draws:0.##}%), marked in the traces and pairs.");
+        report.Table(["chain", "draws", "divergent"], chains.Select(c => (IReadOnlyList<string>)[c.Chain.ToString(CultureInfo.InvariantCulture), c.Draws.Count.ToString(CultureInfo.InvariantCulture), c.Divergent.Count(d => d).ToString(CultureInfo.InvariantCulture)]),
+            (row, column) => column == 2 && chains[row].Divergent.Any(d => d));
+        report.Heading("Traces");
+        report.Figure(FitCharts.Traces(chains, parameters), $"Each chain's draws in order, thinned to at most {FitCharts.TracePoints} points per chain (every k-th draw), divergent draws as crosses.");
+        report.Heading("Rank plots");
+        report.Figure(FitCharts.Ranks(chains, parameters), "Ranks of each chain's draws among all chains, in 20 bins: flat and overlapping when the chains mix (Vehtari et al. 2021).");
+        report.Heading("Marginal densities");
+        report.Figure(FitCharts.Densities(chains, parameters), "Histogram of all chains' draws, as a density.");
+        report.Heading("Most correlated pairs");
+        report.Figure(FitCharts.Pairs(chains, parameters), "The four most correlated pairs of parameters (Pearson r over the draws), divergent draws as crosses.");
+
+        var looPath = Path.Combine(folder, LooFiles.Loo);
+        if (File.Exists(looPath))
+        {
+            var loo = CsvTable.Read(looPath);
+            report.Heading("PSIS-LOO");
+            report.Table(loo.Header, loo.Rows.Select(r => (IReadOnlyList<string>)r.Select((x, i) => i == 0 ? x : double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? ChartStyle.Number(v) : x).ToList()));
+        }
+        var individualsPath = Path.Combine(folder, IndividualFiles.Individuals);
+        if (File.Exists(individualsPath))
+        {
+            var individuals = CsvTable.Read(individualsPath);
+            report.Heading("Animals");
+            report.Table(individuals.Header, individuals.Rows.Select(r => (IReadOnlyList<string>)r.Select((x, i) => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && i > 1 ? ChartStyle.Number(v) : x).ToList()));
+        }
+    }
+
+    private static ChainDraws ReadChain(string path)
+    {
+        var table = CsvTable.Read(path);
+        var name = Path.GetFileName(path);
+        var chain = int.Parse(name["draws-chain-".Length..name.IndexOf('.')], CultureInfo.InvariantCulture);
+        var first = table.Column("energy__") + 1;
+        var divergent = table.Column("divergent__");
+        var names = table.Header.Skip(first).ToList();
+        var draws = table.Rows.Select(r => Enumerable.Range(first, names.Count).Select(c => table.Number(r, c)).ToArray()).ToList();
+        return new ChainDraws(chain, names, draws, table.Rows.Select(r => table.Number(r, divergent) != 0).ToList());
+    }
+}

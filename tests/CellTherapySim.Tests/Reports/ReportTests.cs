@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using static CellTherapySim.Tests.Modeling.InputTestSupport;
+
+namespace CellTherapySim.Tests.Reports;
+
+/// <summary>`ctsim report`: one self-contained page per output folder, partial and other-version folders said so, bad folders refused.</summary>
+public sealed class ReportTests : IDisposable
+{
+    private readonly string _directory = CreateTempDirectory();
+
+    /// <summary>Deletes the temporary folder.</summary>
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static readonly string Observations = Path.Combine(RepositoryRoot(), "models", "data", "cci-iv-day7", "observations.csv");
+
+    private string Cohort()
+    {
+        var folder = Path.Combine(_directory, "cohort");
+        var (exit, _, error) = RunCli("simulate", "--study", Path.Combine(RepositoryRoot(), "models", "studies", "cci-iv-day7.yaml"), "--animals-per-group", "4", "--out", folder);
+        Assert.True(exit == 0, error);
+        return folder;
+    }
+
+    private string Fit()
+    {
+        var folder = Path.Combine(_directory, "fit");
+        var (exit, _, error) = RunCli("fit", "--data", Observations, "--out", folder, "--free", "k_act,k_Z", "--chains", "2", "--warmup", "20", "--draws", "20", "--max-depth", "3");
+        Assert.True(exit == 0, error);
+        return folder;
+    }
+
+    private static string Report(string folder, params string[] more)
+    {
+        var (exit, output, error) = RunCli(["report", folder, .. more]);
+        Assert.True(exit == 0, error);
+        Assert.Matches(@"Wrote the report \(\d+ figures, [\d,]+ KB\) to .*report\.html in \d+\.\d s\.", output);
+        return File.ReadAllText(Path.Combine(folder, "report.html"));
+    }
+
+    /// <summary>The page is self-contained: no scripts, nothing fetched (no src or external href), and every inline SVG is well-formed with a size.</summary>
+    private static void AssertSelfContained(string html, int figures)
+    {
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotMatch(@"(src|href)\s*=\s*""(https?:|//)", html);
+        var svgs = Regex.Matches(html, @"<svg .*?</svg>\n(?=<figcaption>)", RegexOptions.Singleline);
+        Assert.Equal(figures, svgs.Count);
+        foreach (Match svg in svgs)
+        {
+            var root = XDocument.Parse(svg.Value).Root!;
+            Assert.True(double.Parse((string)root.Attribute("width")!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+            Assert.True(double.Parse((string)root.Attribute("height")!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+        }
+    }
+
+    [Fact]
+    public void ACohortFolderGetsItsPanelsDesignCensoringAndProvenance()
+    {
+        var html = Report(Cohort());
+        AssertSelfContained(html, 1);
+        Assert.Contains("<h2>Design</h2>", html);
+        Assert.Contains("<td>C&amp;U</td><td>4</td><td>1000000 cells iv at day 7</td>", html);
+        Assert.Contains("<h2>Censored readings</h2>", html);
+        Assert.Contains("PMWT (g)", html);
+        Assert.Contains("ctsim simulate --study", html);
+        Assert.Contains("msc-neuropathic-pain (SHA-256 ", html);
+        Assert.DoesNotContain("class=\"notice\"", html);
+    }
+
+    [Fact]
+    public void AFitFolderGetsItsChecksTracesRanksDensitiesPairsAndLoo()
+    {
+        var folder = Fit();
+        var html = Report(folder);
+        AssertSelfContained(html, 5);
+        foreach (var section in new[] { "Posterior summary", "Visual predictive check", "Sampler", "Traces", "Rank plots", "Marginal densities", "Most correlated pairs", "PSIS-LOO", "Run" })
+            Assert.Contains($"<h2>{section}</h2>", html);
+        // 2 × 20 draws: R-hat and ESS fail the thresholds and are marked.
+        Assert.Matches("<td class=\"fail\">[0-9.]+</td>", html);
+        Assert.Contains("<td>k_act</td><td>", html);
+        Assert.Contains("<td>elpd_loo</td>", html);
+    }
+
+    [Fact]
+    public void APartialFitAndAnotherToolVersionAreSaidSo()
+    {
+        var folder = Fit();
+        File.Delete(Path.Combine(folder, "summary.csv"));
+        File.Move(Path.Combine(folder, "draws-chain-2.csv"), Path.Combine(folder, "draws-chain-2.csv.partial"));
+        var record = Path.Combine(folder, "fit-record.json");
+        File.WriteAllText(record, Regex.Replace(File.ReadAllText(record), "\"tool_version\": \"[^\"]*\"", "\"tool_version\": \"0.0.1\""));
+        var html = Report(folder);
+        Assert.Contains("Partial results: the run that wrote this folder did not finish (draws-chain-2.csv.partial still under their temporary names).", html);
+        Assert.Contains("This folder was written by ctsim 0.0.1; this report is made by ctsim ", html);
+        Assert.Contains("No summary.csv: the fit did not finish", html);
+        Assert.Contains("<h2>Traces</h2>", html);
+    }
+
+    [Fact]
+    public void BadFoldersAreRefusedWithoutLeavingAReport()
+    {
+        var empty = Path.Combine(_directory, "empty");
+        Directory.CreateDirectory(empty);
+        var other = Path.Combine(_directory, "other");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "notes.txt"), "mine");
+        foreach (var (folder, message) in new[]
+        {
+            (Path.Combine(_directory, "missing"), "no such folder; expected an output folder of 'simulate --study' or 'fit'"),
+            (empty, "the folder is empty; expected an output folder"),
+            (other, "holds no ctsim results (notes.txt); expected an output folder"),
+        })
+        {
+            var (exit, output, error) = RunCli("report", folder);
+            Assert.Equal((2, ""), (exit, output));
+            Assert.Equal($"ctsim: error: {folder}: {message}", error.Trim()[..Math.Min(error.Trim().Length, $"ctsim: error: {folder}: {message}".Length)]);
+            Assert.False(File.Exists(Path.Combine(folder, "report.html")));
+        }
+        var cohort = Cohort();
+        var summary = Path.Combine(cohort, "summary.csv");
+        var text = File.ReadAllText(summary);
+        File.WriteAllText(summary, text[..(text.Length / 2)].TrimEnd('\n').Remove(text[..(text.Length / 2)].TrimEnd('\n').LastIndexOf(',')));
+        var lines = File.ReadAllLines(summary).Length;
+        var (code, _, problem) = RunCli("report", cohort);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"ctsim: error: {summary}:{lines}: row has ", problem);
+        Assert.Contains("the file is cut short or not a ctsim result", problem);
+        Assert.DoesNotContain("   at ", problem);
+        Assert.Empty(Directory.EnumerateFiles(cohort, "report.html*"));
+    }
+
+    [Fact]
+    public void AnEarlierReportNeedsForceAndOutMustBeHtml()
+    {
+        var folder = Cohort();
+        Report(folder);
+        var (exit, _, error) = RunCli("report", folder);
+        Assert.Equal(2, exit);
+        Assert.Contains("report.html' already exists (report.html); give --force to replace it", error);
+        Report(folder, "--force");
+        (exit, _, error) = RunCli("report", folder, "--out", Path.Combine(_directory, "r.pdf"));
+        Assert.Equal(2, exit);
+        Assert.Contains("is not an .html file; expected FILE.html", error);
+    }
+}
