@@ -12,7 +12,7 @@ internal static class ReportCommand
 
     public static Command Create(IAnsiConsole console)
     {
-        var folder = new Argument<string>("DIR") { Description = "An output folder of 'simulate --study --out DIR' or 'fit --out DIR' (a partial one too)." };
+        var folder = new Argument<string>("DIR") { Description = "An output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity' (a partial one too)." };
         var output = new Option<string?>("--out") { Description = $"The HTML file to write (default: DIR/{DefaultName}).", HelpName = "FILE.html" };
         var force = CommonOptions.Force();
         var command = new Command("report", "Write one self-contained HTML report of an output folder (inline SVG and CSS, nothing fetched, no scripts): figures, tables, the run's command, model and tool version; a partial folder is reported as partial.")

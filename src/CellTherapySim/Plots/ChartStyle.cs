@@ -17,11 +17,14 @@ public static class ChartStyle
     /// <summary>The font family of every chart.</summary>
     public const string Font = "Helvetica";
 
-    /// <summary>Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.</summary>
+    /// <summary>
+    /// Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency (their
+    /// yellow is left out: too faint for lines on white).
+    /// </summary>
     public static readonly OxyColor[] Palette =
     [
         OxyColor.FromRgb(0, 114, 178), OxyColor.FromRgb(230, 159, 0), OxyColor.FromRgb(0, 158, 115), OxyColor.FromRgb(213, 94, 0),
-        OxyColor.FromRgb(204, 121, 167), OxyColor.FromRgb(86, 180, 233), OxyColor.FromRgb(240, 228, 66), OxyColors.Black,
+        OxyColor.FromRgb(204, 121, 167), OxyColor.FromRgb(86, 180, 233), OxyColors.Black,
     ];
 
     /// <summary>The <paramref name="index"/>-th colour of the palette (cycling).</summary>

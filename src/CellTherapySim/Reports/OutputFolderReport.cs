@@ -13,6 +13,10 @@ public enum FolderKind
     Fit,
     /// <summary>`ctsim simulate --study FILE --out DIR`.</summary>
     Cohort,
+    /// <summary>`ctsim sweep --out DIR`.</summary>
+    Sweep,
+    /// <summary>`ctsim sensitivity --out DIR`.</summary>
+    Sensitivity,
 }
 
 /// <summary>
@@ -23,7 +27,7 @@ public enum FolderKind
 public static class OutputFolderReport
 {
     /// <summary>The kinds a folder can be reported as, for messages.</summary>
-    public const string Kinds = "an output folder of 'simulate --study' or 'fit'";
+    public const string Kinds = "an output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity'";
 
     /// <summary>Which kind <paramref name="folder"/> is.</summary>
     /// <exception cref="InputException">It is not a folder, is empty, or holds no results ctsim reports.</exception>
@@ -36,6 +40,7 @@ public static class OutputFolderReport
         bool Has(string pattern) => Directory.EnumerateFiles(folder, pattern).Any() || Directory.EnumerateFiles(folder, pattern + ResultFile.PartialSuffix).Any();
         if (Has(Inference.PosteriorSample.RecordFile) || Has("draws-chain-*.csv")) return FolderKind.Fit;
         if (Has(CohortFiles.Observations) || Has(CohortFiles.Predictions) || Has(RunRecord.File)) return FolderKind.Cohort;
+        if (Has(Sweeps.SweepRun.Manifest)) return SweepSections.Read(folder).Design == "Saltelli" ? FolderKind.Sensitivity : FolderKind.Sweep;
         throw new InputException(folder, $"holds no ctsim results ({string.Join(", ", files.Take(5))}{(files.Count > 5 ? ", …" : "")}); expected {Kinds}");
     }
 
@@ -44,15 +49,23 @@ public static class OutputFolderReport
     public static HtmlReport Build(string folder)
     {
         var kind = Kind(folder);
-        var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({(kind == FolderKind.Fit ? "fit" : "virtual cohort")})");
-        var record = ReadRecord(Path.Combine(folder, kind == FolderKind.Fit ? Inference.PosteriorSample.RecordFile : RunRecord.File));
+        var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({kind switch { FolderKind.Fit => "fit", FolderKind.Cohort => "virtual cohort", FolderKind.Sweep => "sweep", _ => "sensitivity" }})");
+        var manifest = kind is FolderKind.Sweep or FolderKind.Sensitivity ? SweepSections.Read(folder) : null;
+        var record = manifest is not null
+            ? new Record(manifest.Version, $"(spec {manifest.Spec})", null, null, null, [], [], new Dictionary<string, string>())
+            : ReadRecord(Path.Combine(folder, kind == FolderKind.Fit ? Inference.PosteriorSample.RecordFile : RunRecord.File));
         var partials = Directory.EnumerateFiles(folder, "*" + ResultFile.PartialSuffix).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
         if (partials.Count > 0)
             report.Notice($"Partial results: the run that wrote this folder did not finish ({string.Join(", ", partials)} still under their temporary names). The report shows what is there.");
         if (record?.Version is { } version && version != RunRecord.ToolVersion)
             report.Notice($"This folder was written by ctsim {version}; this report is made by ctsim {RunRecord.ToolVersion}. Files are read as this version writes them.");
-        if (kind == FolderKind.Fit) FitSection(report, folder, record);
-        else CohortSection(report, folder, record);
+        switch (kind)
+        {
+            case FolderKind.Fit: FitSection(report, folder, record); break;
+            case FolderKind.Cohort: CohortSection(report, folder, record); break;
+            case FolderKind.Sweep: SweepSections.Sweep(report, folder, manifest!); break;
+            default: SweepSections.Sensitivity(report, folder, manifest!); break;
+        }
         Provenance(report, folder, record);
         return report;
     }

@@ -211,3 +211,49 @@ public sealed class ChartTests : IDisposable
         Assert.Equal(0, RunCli("simulate", "--plot", path, "--force").ExitCode);
     }
 }
+
+/// <summary>The sweep charts' plot models.</summary>
+public sealed class SweepChartTests
+{
+    private static readonly string[] Factors = ["dose", "day", "route"];
+
+    private static List<SweepPoint> Grid() =>
+        (from dose in new[] { "1e5", "1e6", "1e7" } from day in new[] { "3", "7" } from route in new[] { "iv", "it" }
+         select new SweepPoint([dose, day, route], double.Parse(dose, System.Globalization.CultureInfo.InvariantCulture) / 1e5 + (route == "it" ? 1 : 0), double.NaN, double.NaN)).ToList();
+
+    [Fact]
+    public void ADoseResponseHasALinePerCombinationOfTheOtherFactors()
+    {
+        var panel = SweepCharts.DoseResponse(Factors, Grid(), 0, "PMWT_auc", logX: true);
+        Assert.IsType<LogarithmicAxis>(panel.Axes.Single(a => a.Position == AxisPosition.Bottom));
+        var lines = panel.Series.OfType<ScatterErrorSeries>().ToList();
+        Assert.Equal(["day 3, route iv", "day 3, route it", "day 7, route iv", "day 7, route it"], lines.Select(l => l.Title));
+        Assert.All(lines, l => Assert.Equal([1e5, 1e6, 1e7], l.Points.Select(p => p.X)));
+    }
+
+    [Fact]
+    public void AGridGetsAHeatMapOfMeansAndASampledDesignColouredPoints()
+    {
+        var heat = Assert.Single(SweepCharts.HeatMap(Factors, Grid(), 0, 1, "PMWT_auc").Series.OfType<HeatMapSeries>());
+        Assert.Equal((3, 2), (heat.Data.GetLength(0), heat.Data.GetLength(1)));
+        Assert.Equal((1 + 2) / 2.0, heat.Data[0, 0]); // dose 1e5, day 3: the mean over the two routes (1 and 2)
+        // A sampled design (Latin hypercube): every scenario its own pair of levels.
+        var sampled = Enumerable.Range(1, 7).Select(i => new SweepPoint([$"{i}e5", $"{2 + i}", "iv"], i, double.NaN, double.NaN)).ToList();
+        var panel = SweepCharts.HeatMap(Factors, sampled, 0, 1, "PMWT_auc");
+        Assert.Empty(panel.Series.OfType<HeatMapSeries>());
+        Assert.Equal(7, Assert.Single(panel.Series.OfType<ScatterSeries>()).Points.Count);
+        Assert.Equal("PMWT_auc", panel.Axes.OfType<LinearColorAxis>().Single().Title);
+    }
+
+    [Fact]
+    public void SobolBarsAndTheTornadoAreOrderedByEffect()
+    {
+        var sobol = SweepCharts.Sobol("PMWT_auc", [("a", 0.1, 0, 0.2, 0.2, 0.1, 0.3), ("b", 0.5, 0.4, 0.6, 0.7, 0.6, 0.8)]);
+        Assert.Equal(["a", "b"], sobol.Axes.OfType<CategoryAxis>().Single().Labels);
+        Assert.Equal(4, sobol.Series.Count);
+        var tornado = SweepCharts.Tornado("PMWT_auc", 10, [("big", 5, 15), ("small", 9, 11)]);
+        Assert.Equal(["small", "big"], tornado.Axes.OfType<CategoryAxis>().Single().Labels);
+        var low = (IntervalBarSeries)tornado.Series[0];
+        Assert.Equal((5, 10), (low.Items[1].Start, low.Items[1].End));
+    }
+}

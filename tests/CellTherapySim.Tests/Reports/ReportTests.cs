@@ -30,6 +30,22 @@ public sealed class ReportTests : IDisposable
         return folder;
     }
 
+    private string Sweep()
+    {
+        var folder = Path.Combine(_directory, "sweep");
+        var (exit, _, error) = RunCli("sweep", "--spec", Path.Combine(RepositoryRoot(), "models", "sweeps", "dose-day-route.yaml"), "--out", folder);
+        Assert.True(exit == 0, error);
+        return folder;
+    }
+
+    private string Sensitivity()
+    {
+        var folder = Path.Combine(_directory, "sensitivity");
+        var (exit, _, error) = RunCli("sensitivity", "--spec", Path.Combine(RepositoryRoot(), "models", "sweeps", "sensitivity.yaml"), "--out", folder, "--samples", "16", "--bootstrap", "20");
+        Assert.True(exit == 0, error);
+        return folder;
+    }
+
     private static string Report(string folder, params string[] more)
     {
         var (exit, output, error) = RunCli(["report", folder, .. more]);
@@ -83,6 +99,28 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void ASweepFolderGetsItsBestScenariosDoseResponseAndHeatMap()
+    {
+        var html = Report(Sweep());
+        AssertSelfContained(html, 1);
+        Assert.Contains("<h2>Best scenarios</h2>", html);
+        Assert.Contains("40 scenarios (Grid design of 40), ranked by PMWT_auc (higher is better).", html);
+        Assert.Contains("<td>1E+07</td><td>3</td><td>it</td><td>235.7</td>", html);
+        Assert.Contains("PMWT_auc against dose", html);
+        Assert.Contains("PMWT_auc over dose and day", html);
+    }
+
+    [Fact]
+    public void ASensitivityFolderGetsItsSobolBarsAndTornado()
+    {
+        var html = Report(Sensitivity());
+        AssertSelfContained(html, 1);
+        Assert.Contains("indices of PMWT_auc (95% bootstrap intervals)</text>", html);
+        Assert.Contains("Tornado: PMWT_auc", html);
+        Assert.Contains("<h2>Sobol&#39; indices of every metric</h2>", html);
+    }
+
+    [Fact]
     public void APartialFitAndAnotherToolVersionAreSaidSo()
     {
         var folder = Fit();
@@ -107,7 +145,7 @@ public sealed class ReportTests : IDisposable
         File.WriteAllText(Path.Combine(other, "notes.txt"), "mine");
         foreach (var (folder, message) in new[]
         {
-            (Path.Combine(_directory, "missing"), "no such folder; expected an output folder of 'simulate --study' or 'fit'"),
+            (Path.Combine(_directory, "missing"), "no such folder; expected an output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity'"),
             (empty, "the folder is empty; expected an output folder"),
             (other, "holds no ctsim results (notes.txt); expected an output folder"),
         })
@@ -159,7 +197,7 @@ public sealed class ReportTests : IDisposable
             Assert.True(Environment.GetEnvironmentVariable("CTSIM_BROWSER_TESTS") != "require", "chromium is required (CTSIM_BROWSER_TESTS=require) but not installed");
             return;
         }
-        foreach (var (folder, figures) in new[] { (Cohort(), 1), (Fit(), 5) })
+        foreach (var (folder, figures) in new[] { (Cohort(), 1), (Fit(), 5), (Sweep(), 1), (Sensitivity(), 1) })
         {
             Report(folder);
             var page = new Uri(Path.Combine(folder, "report.html")).AbsoluteUri;
