@@ -148,7 +148,7 @@ internal static class SimulateCommand
                     CommonOptions.Budget(parse, budget), "--replicates", $"{parse.GetValue(replicates):N0} agent-based replicates{(snapshotValues > 0 ? $" with {days.Length} lattice snapshot(s) each" : "")}");
                 if (parse.GetValue(output) is { } agentFile && !resuming) OutputFolder.ClaimFiles(console, replace, true, agentFile, ReplicatesPath(agentFile));
                 if (parse.GetValue(snapshots) is { } snapshotFolder)
-                    OutputFolder.Claim(console, snapshotFolder, replace, [AgentCsvWriter.SnapshotIndex, "lattice-r*-day*.csv"], option: "--snapshots");
+                    OutputFolder.Claim(console, snapshotFolder, replace, [AgentCsvWriter.SnapshotIndex, "lattice-r*-day*.csv", "lattice-r*-day*.svg"], option: "--snapshots");
                 using var journal = parse.GetValue(output) is { } file
                     ? OpenJournal(ReplicatesPath(file), parse.GetValue(resume),
                         definition.States.Select(x => x.Name).Concat(definition.Readouts.Select(r => r.Name)).ToList(), timeGrid.Length,
@@ -235,7 +235,8 @@ internal static class SimulateCommand
             try
             {
                 var files = AgentCsvWriter.WriteSnapshots(snapshotFolder, summary);
-                console.MarkupLineInterpolated($"Wrote {files.Count} snapshot files to [bold]{snapshotFolder}[/] (index: {AgentCsvWriter.SnapshotIndex}).");
+                var maps = Reports.SnapshotSections.WriteMaps(snapshotFolder);
+                console.MarkupLineInterpolated($"Wrote {files.Count} snapshot files to [bold]{snapshotFolder}[/] (index: {AgentCsvWriter.SnapshotIndex}) and {maps} lattice maps beside them (lattice-rR-dayD.svg).");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -17,6 +17,8 @@ public enum FolderKind
     Sweep,
     /// <summary>`ctsim sensitivity --out DIR`.</summary>
     Sensitivity,
+    /// <summary>`ctsim simulate --engine agent --snapshots DIR`.</summary>
+    Snapshots,
 }
 
 /// <summary>
@@ -27,7 +29,7 @@ public enum FolderKind
 public static class OutputFolderReport
 {
     /// <summary>The kinds a folder can be reported as, for messages.</summary>
-    public const string Kinds = "an output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity'";
+    public const string Kinds = "an output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity', or a --snapshots folder";
 
     /// <summary>Which kind <paramref name="folder"/> is.</summary>
     /// <exception cref="InputException">It is not a folder, is empty, or holds no results ctsim reports.</exception>
@@ -40,6 +42,7 @@ public static class OutputFolderReport
         bool Has(string pattern) => Directory.EnumerateFiles(folder, pattern).Any() || Directory.EnumerateFiles(folder, pattern + ResultFile.PartialSuffix).Any();
         if (Has(Inference.PosteriorSample.RecordFile) || Has("draws-chain-*.csv")) return FolderKind.Fit;
         if (Has(CohortFiles.Observations) || Has(CohortFiles.Predictions) || Has(RunRecord.File)) return FolderKind.Cohort;
+        if (Has(AgentCsvWriter.SnapshotIndex)) return FolderKind.Snapshots;
         if (Has(Sweeps.SweepRun.Manifest)) return SweepSections.Read(folder).Design == "Saltelli" ? FolderKind.Sensitivity : FolderKind.Sweep;
         throw new InputException(folder, $"holds no ctsim results ({string.Join(", ", files.Take(5))}{(files.Count > 5 ? ", …" : "")}); expected {Kinds}");
     }
@@ -49,7 +52,7 @@ public static class OutputFolderReport
     public static HtmlReport Build(string folder)
     {
         var kind = Kind(folder);
-        var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({kind switch { FolderKind.Fit => "fit", FolderKind.Cohort => "virtual cohort", FolderKind.Sweep => "sweep", _ => "sensitivity" }})");
+        var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({kind switch { FolderKind.Fit => "fit", FolderKind.Cohort => "virtual cohort", FolderKind.Sweep => "sweep", FolderKind.Snapshots => "agent snapshots", _ => "sensitivity" }})");
         var manifest = kind is FolderKind.Sweep or FolderKind.Sensitivity ? SweepSections.Read(folder) : null;
         var record = manifest is not null
             ? new Record(manifest.Version, $"(spec {manifest.Spec})", null, null, null, [], [], new Dictionary<string, string>())
@@ -64,6 +67,7 @@ public static class OutputFolderReport
             case FolderKind.Fit: FitSection(report, folder, record); break;
             case FolderKind.Cohort: CohortSection(report, folder, record); break;
             case FolderKind.Sweep: SweepSections.Sweep(report, folder, manifest!); break;
+            case FolderKind.Snapshots: SnapshotSections.Section(report, folder); break;
             default: SweepSections.Sensitivity(report, folder, manifest!); break;
         }
         Provenance(report, folder, record);
@@ -221,6 +225,17 @@ public static class OutputFolderReport
             var loo = CsvTable.Read(looPath);
             report.Heading("PSIS-LOO");
             report.Table(loo.Header, loo.Rows.Select(r => (IReadOnlyList<string>)r.Select((x, i) => i == 0 ? x : double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? ChartStyle.Number(v) : x).ToList()));
+        }
+        var ipredPath = Path.Combine(folder, IndividualFiles.Ipred);
+        if (File.Exists(ipredPath))
+        {
+            var ipred = CsvTable.Read(ipredPath);
+            int I(string c) => ipred.Column(c);
+            var predictions = ipred.Rows.Select(r => new IndividualPrediction(r[I("ID")], ipred.Number(r, I("TIME")), r[I("DVID")], ipred.Number(r, I("DV")), r[I("CENS")] is not ("0" or ""),
+                ipred.Number(r, I("IPRED_median")), ipred.Number(r, I("IPRED_q5")), ipred.Number(r, I("IPRED_q95")), ipred.Number(r, I("PRED")), ipred.Number(r, I("IWRES")))).ToList();
+            report.Heading("Individual fits");
+            report.Figure(IndividualCharts.Worst(predictions, record?.Units ?? new Dictionary<string, string>()),
+                "The six animals with the largest mean |IWRES|: readings (censored as triangles), the individual prediction (IPRED median, 90% interval) and the population prediction (PRED).");
         }
         var individualsPath = Path.Combine(folder, IndividualFiles.Individuals);
         if (File.Exists(individualsPath))

@@ -103,7 +103,7 @@ public sealed class SimulateAgentCommandTests : IDisposable
             return folder;
         }).ToArray();
 
-        var expected = new[] { "lattice-r1-day15.csv", "lattice-r1-day7.csv", "lattice-r2-day15.csv", "lattice-r2-day7.csv", "snapshots.csv" };
+        var expected = new[] { "lattice-r1-day15.csv", "lattice-r1-day15.svg", "lattice-r1-day7.csv", "lattice-r1-day7.svg", "lattice-r2-day15.csv", "lattice-r2-day15.svg", "lattice-r2-day7.csv", "lattice-r2-day7.svg", "snapshots.csv" };
         foreach (var folder in folders)
             Assert.Equal(expected, Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var name in expected)

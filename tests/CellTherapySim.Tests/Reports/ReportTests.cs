@@ -46,6 +46,15 @@ public sealed class ReportTests : IDisposable
         return folder;
     }
 
+    private string Snapshots()
+    {
+        var folder = Path.Combine(_directory, "snapshots");
+        var (exit, output, error) = RunCli("simulate", "--engine", "agent", "--replicates", "2", "--times", "0:15:5", "--snapshots", folder, "--snapshot-days", "5,15");
+        Assert.True(exit == 0, error);
+        Assert.Contains("and 4 lattice maps beside them (lattice-rR-dayD.svg).", Regex.Replace(output, @"\s+", " "));
+        return folder;
+    }
+
     private static string Report(string folder, params string[] more)
     {
         var (exit, output, error) = RunCli(["report", folder, .. more]);
@@ -89,8 +98,8 @@ public sealed class ReportTests : IDisposable
     {
         var folder = Fit();
         var html = Report(folder);
-        AssertSelfContained(html, 5);
-        foreach (var section in new[] { "Posterior summary", "Visual predictive check", "Sampler", "Traces", "Rank plots", "Marginal densities", "Most correlated pairs", "PSIS-LOO", "Run" })
+        AssertSelfContained(html, 6);
+        foreach (var section in new[] { "Posterior summary", "Visual predictive check", "Sampler", "Traces", "Rank plots", "Marginal densities", "Most correlated pairs", "PSIS-LOO", "Individual fits", "Run" })
             Assert.Contains($"<h2>{section}</h2>", html);
         // 2 × 20 draws: R-hat and ESS fail the thresholds and are marked.
         Assert.Matches("<td class=\"fail\">[0-9.]+</td>", html);
@@ -118,6 +127,22 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("indices of PMWT_auc (95% bootstrap intervals)</text>", html);
         Assert.Contains("Tornado: PMWT_auc", html);
         Assert.Contains("<h2>Sobol&#39; indices of every metric</h2>", html);
+    }
+
+    [Fact]
+    public void ASnapshotFolderGetsItsLatticeMapsAndTheMapsStandBesideTheCsvs()
+    {
+        var folder = Snapshots();
+        foreach (var csv in Directory.EnumerateFiles(folder, "lattice-r*-day*.csv"))
+        {
+            var svg = XDocument.Load(Path.ChangeExtension(csv, ".svg"));
+            Assert.Equal(4, svg.Root!.Elements().Count(e => (string?)e.Attribute("class") == "panel")); // activated, R, C, S
+        }
+        var html = Report(folder);
+        AssertSelfContained(html, 2);
+        Assert.Contains("<h2>Lattice, replicate 1, day 5</h2>", html);
+        Assert.Contains("<h2>Lattice, replicate 1, day 15</h2>", html);
+        Assert.Contains("replicate 1, day 15: activated microglia", html);
     }
 
     [Fact]
@@ -197,7 +222,7 @@ public sealed class ReportTests : IDisposable
             Assert.True(Environment.GetEnvironmentVariable("CTSIM_BROWSER_TESTS") != "require", "chromium is required (CTSIM_BROWSER_TESTS=require) but not installed");
             return;
         }
-        foreach (var (folder, figures) in new[] { (Cohort(), 1), (Fit(), 5), (Sweep(), 1), (Sensitivity(), 1) })
+        foreach (var (folder, figures) in new[] { (Cohort(), 1), (Fit(), 6), (Sweep(), 1), (Sensitivity(), 1), (Snapshots(), 2) })
         {
             Report(folder);
             var page = new Uri(Path.Combine(folder, "report.html")).AbsoluteUri;
