@@ -149,7 +149,7 @@ internal static class FitCommand
             return interrupted ? 130 : CliApp.Failure;
         }
 
-        PosteriorSample.WriteRecord(folder, model, DefaultModel.SourceText(model), fit.BaseParameters, fit.Free.Select(i => model.Parameters[i].Name), dataText);
+        PosteriorSample.WriteRecord(folder, model, DefaultModel.SourceText(model), fit.BaseParameters, fit.Free.Select(i => model.Parameters[i].Name), dataText, dataPath);
         var summary = FitFiles.Summarise(fit, chains);
         FitFiles.WriteSummary(folder, summary);
         var allDraws = chains.SelectMany(c => c.Draws).ToList();

@@ -31,7 +31,7 @@ public sealed record PosteriorSample(string Folder, IReadOnlyList<string> Free, 
     /// the hash of the data it was fitted to (<paramref name="dataText"/>: the data and design files' text), which
     /// <c>ctsim loo</c> compares.
     /// </summary>
-    public static void WriteRecord(string folder, ModelDefinition model, string modelText, double[] parameters, IEnumerable<string> free, string? dataText = null)
+    public static void WriteRecord(string folder, ModelDefinition model, string modelText, double[] parameters, IEnumerable<string> free, string? dataText = null, string? dataPath = null)
     {
         using var file = ResultFile.Create(Path.Combine(folder, RecordFile));
         using var json = new Utf8JsonWriter(file.Writer.BaseStream, new JsonWriterOptions { Indented = true });
@@ -46,6 +46,7 @@ public sealed record PosteriorSample(string Folder, IReadOnlyList<string> Free, 
         foreach (var name in free) json.WriteStringValue(name);
         json.WriteEndArray();
         if (dataText is not null) json.WriteString("data_sha256", Hash(dataText));
+        if (dataPath is not null) json.WriteString("data", Path.GetFullPath(dataPath));
         json.WriteStartObject("endpoint_units");
         foreach (var endpoint in model.Endpoints) json.WriteString(endpoint.Name, endpoint.Unit);
         json.WriteEndObject();

@@ -21,7 +21,8 @@ public static class FitCharts
     /// Per endpoint and group: the posterior predictive median of new animals with its 50% and 90% bands, and the
     /// observed group mean.
     /// </summary>
-    public static Figure PredictiveCheck(IReadOnlyList<PredictiveCheck> rows, IReadOnlyDictionary<string, string> units)
+    /// <remarks>With the data's <paramref name="readings"/>, each panel also shows every reading (censored ones as triangles at the cutoff) and the observed mean ± SD.</remarks>
+    public static Figure PredictiveCheck(IReadOnlyList<PredictiveCheck> rows, IReadOnlyDictionary<string, string> units, IReadOnlyList<Reading>? readings = null)
     {
         var panels = rows.GroupBy(r => (r.Endpoint, r.Group)).Select(cell =>
         {
@@ -45,7 +46,23 @@ public static class FitCharts
             panel.Series.Add(band90);
             panel.Series.Add(band50);
             panel.Series.Add(median);
-            panel.Series.Add(observed);
+            if (readings is not null)
+            {
+                var mine = readings.Where(r => r.Group == group && r.Endpoint == endpoint).ToList();
+                var points = new ScatterSeries { Title = "readings", MarkerType = MarkerType.Circle, MarkerSize = 1.8, MarkerFill = OxyColor.FromAColor(120, OxyColors.Black) };
+                var censored = new ScatterSeries { Title = "censored", MarkerType = MarkerType.Triangle, MarkerSize = 4, MarkerFill = OxyColors.Undefined, MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 1 };
+                foreach (var r in mine) (r.Censored ? censored : points).Points.Add(new ScatterPoint(r.Time, r.Value));
+                var spread = new ScatterErrorSeries { Title = "observed mean ± SD", MarkerType = MarkerType.Square, MarkerSize = 3.5, MarkerFill = OxyColors.Black, ErrorBarColor = OxyColors.Black };
+                foreach (var day in mine.GroupBy(r => r.Time).OrderBy(d => d.Key))
+                {
+                    var values = day.Select(r => r.Value).ToList();
+                    spread.Points.Add(new ScatterErrorPoint(day.Key, values.Average(), 0, values.Count > 1 ? MathNet.Numerics.Statistics.Statistics.StandardDeviation(values) : 0));
+                }
+                panel.Series.Add(points);
+                if (censored.Points.Count > 0) panel.Series.Add(censored);
+                panel.Series.Add(spread);
+            }
+            else panel.Series.Add(observed);
             return panel;
         }).ToList();
         return new Figure("Visual predictive check", panels);

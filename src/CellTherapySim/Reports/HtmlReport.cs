@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using CellTherapySim.Plots;
 
@@ -81,5 +80,6 @@ public sealed class HtmlReport(string title)
     public string Render() =>
         $"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{Encode(title)}</title>\n<style>\n{Style}\n</style>\n</head>\n<body>\n<h1>{Encode(title)}</h1>\n{_body}</body>\n</html>\n";
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Escapes the characters HTML gives meaning to; the page is UTF-8, so other characters stay as they are.</summary>
+    private static string Encode(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
 }

@@ -76,7 +76,7 @@ public static class OutputFolderReport
 
     /// <summary>What a folder's record says: provenance, model and (for a fit) the parameters.</summary>
     private sealed record Record(string? Version, string? Command, string? Created, string? Model, string? ModelHash, IReadOnlyList<(string Name, double Value)> Parameters,
-        IReadOnlyList<string> Free, IReadOnlyDictionary<string, string> Units);
+        IReadOnlyList<string> Free, IReadOnlyDictionary<string, string> Units, string? Data = null);
 
     private static Record? ReadRecord(string path)
     {
@@ -90,7 +90,7 @@ public static class OutputFolderReport
             var free = root.TryGetProperty("free", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [];
             var units = root.TryGetProperty("endpoint_units", out var u) && u.ValueKind == JsonValueKind.Object
                 ? u.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.GetString() ?? "1") : new Dictionary<string, string>();
-            return new Record(Text("tool_version"), Text("command"), Text("created_utc"), Text("model"), Text("model_sha256"), parameters, free, units);
+            return new Record(Text("tool_version"), Text("command"), Text("created_utc"), Text("model"), Text("model_sha256"), parameters, free, units, Text("data"));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -139,6 +139,14 @@ public static class OutputFolderReport
             [g.Key.Group, g.Key.Endpoint, g.Sum(s => s.Censored).ToString(CultureInfo.InvariantCulture), g.Sum(s => s.N).ToString(CultureInfo.InvariantCulture)]));
     }
 
+    /// <summary>The readings (EVID 0) of long-format study data: group, endpoint, day, value and censoring.</summary>
+    private static List<Reading> ReadReadings(CsvTable data)
+    {
+        int O(string c) => data.Column(c);
+        return data.Rows.Where(r => r[O("EVID")] == "0").Select(r => new Reading(r[O("GROUP")], r[O("DVID")], data.Number(r, O("TIME")),
+            data.Number(r, O("DV")), r[O("CENS")] is not ("0" or ""))).ToList();
+    }
+
     private static CohortView ReadCohort(CsvTable summary, CsvTable observations, IReadOnlyDictionary<string, string> units, string? model)
     {
         int G(string c) => summary.Column(c);
@@ -148,8 +156,7 @@ public static class OutputFolderReport
         var typical = summary.Rows.ToDictionary(r => (r[G("GROUP")], summary.Number(r, G("TIME")), r[G("DVID")]), r => summary.Number(r, G("PRED")));
         int O(string c) => observations.Column(c);
         var rows = observations.Rows;
-        var readings = rows.Where(r => r[O("EVID")] == "0").Select(r => new Reading(r[O("GROUP")], r[O("DVID")], observations.Number(r, O("TIME")),
-            observations.Number(r, O("DV")), r[O("CENS")] is not ("0" or ""))).ToList();
+        var readings = ReadReadings(observations);
         var groups = summaries.Select(s => s.Group).Distinct().Select(g =>
         {
             var animals = rows.Where(r => r[O("GROUP")] == g).Select(r => r[O("ID")]).Distinct().Count();
@@ -194,9 +201,13 @@ public static class OutputFolderReport
             int P(string c) => ppc.Column(c);
             var checks = ppc.Rows.Select(r => new PredictiveCheck(r[P("GROUP")], ppc.Number(r, P("TIME")), r[P("DVID")], ppc.Number(r, P("OBSERVED_MEAN")), ppc.Number(r, P("PRED_MEDIAN")),
                 ppc.Number(r, P("PRED_Q5")), ppc.Number(r, P("PRED_Q25")), ppc.Number(r, P("PRED_Q75")), ppc.Number(r, P("PRED_Q95")))).ToList();
+            var readings = record?.Data is { } data && File.Exists(data) && CsvTable.Read(data) is var table && new[] { "GROUP", "TIME", "EVID", "DVID", "DV", "CENS" }.All(table.Has)
+                ? ReadReadings(table) : null;
             report.Heading("Visual predictive check");
-            report.Figure(FitCharts.PredictiveCheck(checks, record?.Units ?? new Dictionary<string, string>()),
-                "Per endpoint and group: the observed group mean and the posterior predictive median of new animals with its 50% and 90% bands.");
+            report.Figure(FitCharts.PredictiveCheck(checks, record?.Units ?? new Dictionary<string, string>(), readings),
+                readings is null
+                    ? "Per endpoint and group: the observed group mean and the posterior predictive median of new animals with its 50% and 90% bands (the data file is not where the fit read it, so its readings are not shown)."
+                    : $"Per endpoint and group: every reading of {Path.GetFileName(record!.Data)} (censored ones as triangles at the cutoff), the observed mean ± SD, and the posterior predictive median of new animals with its 50% and 90% bands.");
         }
         if (chains.Count == 0)
         {

@@ -105,6 +105,7 @@ public sealed class ReportTests : IDisposable
         Assert.Matches("<td class=\"fail\">[0-9.]+</td>", html);
         Assert.Contains("<td>k_act</td><td>", html);
         Assert.Contains("<td>elpd_loo</td>", html);
+        Assert.Contains("every reading of observations.csv (censored ones as triangles at the cutoff), the observed mean ± SD", html);
     }
 
     [Fact]
