@@ -111,7 +111,7 @@ internal sealed class CompareCommand
         Print(_console, result, sample is null ? null : (sample, posterior!));
         if (probabilities is not null) _console.MarkupLineInterpolated($"Wrote [bold]{path}[/] and [bold]{probabilities}[/].");
         else if (path is not null) _console.MarkupLineInterpolated($"Wrote [bold]{path}[/].");
-        if (plot is not null) PlotOption.Write(_console, ComparisonCharts.Compare(result), plot);
+        if (plot is not null) PlotOption.Write(_console, ComparisonCharts.Compare(ComparisonView.Of(result)), plot);
         return CliApp.Success;
     }
 

@@ -12,8 +12,8 @@ internal static class ReportCommand
 
     public static Command Create(IAnsiConsole console)
     {
-        var folder = new Argument<string>("DIR") { Description = "An output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity' (a partial one too)." };
-        var output = new Option<string?>("--out") { Description = $"The HTML file to write (default: DIR/{DefaultName}).", HelpName = "FILE.html" };
+        var folder = new Argument<string>("DIR") { Description = "An output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity' (a partial one too), a --snapshots folder, or compare's --out FILE.csv." };
+        var output = new Option<string?>("--out") { Description = $"The HTML file to write (default: DIR/{DefaultName}, or FILE.html beside compare's FILE.csv).", HelpName = "FILE.html" };
         var force = CommonOptions.Force();
         var command = new Command("report", "Write one self-contained HTML report of an output folder (inline SVG and CSS, nothing fetched, no scripts): figures, tables, the run's command, model and tool version; a partial folder is reported as partial.")
         {
@@ -22,7 +22,7 @@ internal static class ReportCommand
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(folder)!;
-            var path = parse.GetValue(output) ?? Path.Combine(dir, DefaultName);
+            var path = parse.GetValue(output) ?? (File.Exists(dir) ? Path.ChangeExtension(dir, ".html") : Path.Combine(dir, DefaultName));
             if (!path.EndsWith(".html", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".htm", StringComparison.OrdinalIgnoreCase))
                 throw new InputException("--out", $"'{path}' is not an .html file; expected FILE.html");
             OutputFolderReport.Kind(dir);

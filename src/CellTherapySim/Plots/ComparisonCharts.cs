@@ -5,46 +5,65 @@ using OxyPlot.Series;
 
 namespace CellTherapySim.Plots;
 
-/// <summary>A regimen comparison: relief curves with their between-animal bands, and the metrics with their intervals.</summary>
+/// <summary>A regimen's relief curve on one endpoint: the line (on a fine grid, or at the readout days), the animals' 5–95% band at the readout days, and its dose days.</summary>
+public sealed record ReliefCurve(string Regimen, string Endpoint, string Unit, IReadOnlyList<DataPoint> Line, IReadOnlyList<(double Day, double Low, double High)> Band, IReadOnlyList<double> DoseDays);
+
+/// <summary>One metric of a regimen on an endpoint with its 90% interval.</summary>
+public readonly record struct MetricInterval(string Regimen, string Endpoint, string Unit, double Estimate, double Q5, double Q95);
+
+/// <summary>What a comparison chart shows, from a comparison run or from compare's CSV.</summary>
+public sealed record ComparisonView(string Title, IReadOnlyList<ReliefCurve> Curves, IReadOnlyList<MetricInterval> Auc)
+{
+    /// <summary>The view of a comparison run: the cohort's mean relief on the fine grid, the band at the readout days.</summary>
+    public static ComparisonView Of(ComparisonResult result) => new(
+        $"{result.Design.Model.Name}: comparison of {result.Efficacies.Select(e => e.Regimen.Name).Distinct().Count()} regimens",
+        result.Efficacies.Select(e => new ReliefCurve(e.Regimen.Name, e.Endpoint, e.Unit,
+            result.Grid.Select((t, i) => new DataPoint(t, e.MeanRelief[i])).ToList(),
+            e.Effects.Select(x => (x.Day, x.Relief.Q5, x.Relief.Q95)).ToList(),
+            e.Regimen.Doses.Select(d => d.Time).Distinct().ToList())).ToList(),
+        result.Efficacies.Select(e => new MetricInterval(e.Regimen.Name, e.Endpoint, e.Unit, e.Auc.Estimate, e.Auc.Q5, e.Auc.Q95)).ToList());
+}
+
+/// <summary>A regimen comparison: relief curves with their between-animal bands, and the AUC of relief with its interval.</summary>
 public static class ComparisonCharts
 {
     /// <summary>
-    /// Per endpoint, the mean relief curve of every regimen (relief against its untreated reference, in the
-    /// endpoint's unit) with the 5%–95% band of the animals' relief at the readout days; then one panel of the AUC of
-    /// relief per regimen and endpoint: the estimate and its 90% interval.
+    /// Per endpoint, every regimen's relief curve (relief against its untreated reference, in the endpoint's unit) with
+    /// the 5%–95% band of the animals' relief at the readout days and its dose days marked; then one panel of the AUC
+    /// of relief per regimen and endpoint: the estimate and its 90% interval.
     /// </summary>
-    public static Figure Compare(ComparisonResult result)
+    public static Figure Compare(ComparisonView view)
     {
         var panels = new List<PlotModel>();
-        foreach (var endpoint in result.Efficacies.Select(e => e.Endpoint).Distinct())
+        foreach (var endpoint in view.Curves.GroupBy(c => c.Endpoint))
         {
-            var efficacies = result.Efficacies.Where(e => e.Endpoint == endpoint).ToList();
-            var panel = ChartStyle.Panel($"{endpoint}: relief against the untreated reference", ChartStyle.DayAxis, ChartStyle.WithUnit($"{endpoint} relief", efficacies[0].Unit));
-            for (var i = 0; i < efficacies.Count; i++)
+            var curves = endpoint.ToList();
+            var panel = ChartStyle.Panel($"{endpoint.Key}: relief against the untreated reference", ChartStyle.DayAxis, ChartStyle.WithUnit($"{endpoint.Key} relief", curves[0].Unit));
+            for (var i = 0; i < curves.Count; i++)
             {
-                var e = efficacies[i];
+                var c = curves[i];
                 var colour = ChartStyle.Colour(i);
-                var band = new AreaSeries { Title = $"{e.Regimen.Name}, 90% band", Color = colour, Fill = OxyColor.FromAColor(55, colour), StrokeThickness = 0 };
-                foreach (var effect in e.Effects)
+                var band = new AreaSeries { Title = $"{c.Regimen}, 90% band", Color = colour, Fill = OxyColor.FromAColor(55, colour), StrokeThickness = 0 };
+                foreach (var (day, low, high) in c.Band)
                 {
-                    band.Points.Add(new DataPoint(effect.Day, effect.Relief.Q5));
-                    band.Points2.Add(new DataPoint(effect.Day, effect.Relief.Q95));
+                    band.Points.Add(new DataPoint(day, low));
+                    band.Points2.Add(new DataPoint(day, high));
                 }
-                var curve = new LineSeries { Title = $"{e.Regimen.Name}: mean", Color = colour, StrokeThickness = 2 };
-                for (var t = 0; t < result.Grid.Count; t++) curve.Points.Add(new DataPoint(result.Grid[t], e.MeanRelief[t]));
+                var line = new LineSeries { Title = $"{c.Regimen}: mean", Color = colour, StrokeThickness = 2 };
+                line.Points.AddRange(c.Line);
                 panel.Series.Add(band);
-                panel.Series.Add(curve);
-                foreach (var day in e.Regimen.Doses.Select(d => d.Time).Distinct())
+                panel.Series.Add(line);
+                foreach (var day in c.DoseDays)
                     panel.Annotations.Add(new OxyPlot.Annotations.LineAnnotation { Type = OxyPlot.Annotations.LineAnnotationType.Vertical, X = day, Color = colour, LineStyle = LineStyle.Dash, Tag = "dose" });
             }
             panels.Add(panel);
         }
-        panels.Add(AucBars(result));
-        return new Figure($"{result.Design.Model.Name}: comparison of {result.Efficacies.Select(e => e.Regimen.Name).Distinct().Count()} regimens", panels);
+        panels.Add(AucBars(view.Auc));
+        return new Figure(view.Title, panels);
     }
 
     /// <summary>The AUC of relief per regimen and endpoint as horizontal interval bars (5%–95%) with the estimate marked.</summary>
-    private static PlotModel AucBars(ComparisonResult result)
+    private static PlotModel AucBars(IReadOnlyList<MetricInterval> auc)
     {
         var panel = ChartStyle.Panel("AUC of relief: estimate and 90% interval", "", "");
         panel.Axes.Clear();
@@ -54,12 +73,12 @@ public static class ComparisonCharts
         panel.Axes.Add(values);
         var intervals = new IntervalBarSeries { Title = "90% interval", LabelFormatString = null, FillColor = OxyColor.FromAColor(120, ChartStyle.Colour(0)), StrokeColor = ChartStyle.Colour(0), XAxisKey = "x", YAxisKey = "y" };
         var estimates = new ScatterSeries { Title = "estimate", MarkerType = MarkerType.Diamond, MarkerSize = 4, MarkerFill = OxyColors.Black, XAxisKey = "x", YAxisKey = "y" };
-        for (var i = 0; i < result.Efficacies.Count; i++)
+        for (var i = 0; i < auc.Count; i++)
         {
-            var e = result.Efficacies[i];
-            categories.Labels.Add($"{e.Regimen.Name}: {e.Endpoint} ({e.Unit}·day)");
-            intervals.Items.Add(new IntervalBarItem(e.Auc.Q5, e.Auc.Q95));
-            estimates.Points.Add(new ScatterPoint(e.Auc.Estimate, i));
+            var a = auc[i];
+            categories.Labels.Add($"{a.Regimen}: {a.Endpoint} ({a.Unit}·day)");
+            intervals.Items.Add(new IntervalBarItem(a.Q5, a.Q95));
+            estimates.Points.Add(new ScatterPoint(a.Estimate, i));
         }
         panel.Series.Add(intervals);
         panel.Series.Add(estimates);

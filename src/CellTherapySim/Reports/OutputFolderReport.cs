@@ -19,6 +19,8 @@ public enum FolderKind
     Sensitivity,
     /// <summary>`ctsim simulate --engine agent --snapshots DIR`.</summary>
     Snapshots,
+    /// <summary>`ctsim compare --out FILE.csv` (a file, not a folder).</summary>
+    Comparison,
 }
 
 /// <summary>
@@ -29,13 +31,19 @@ public enum FolderKind
 public static class OutputFolderReport
 {
     /// <summary>The kinds a folder can be reported as, for messages.</summary>
-    public const string Kinds = "an output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity', or a --snapshots folder";
+    public const string Kinds = "an output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity', a --snapshots folder, or compare's --out FILE.csv";
+
+    /// <summary>The first columns of compare's CSV.</summary>
+    private const string ComparisonHeader = Output.ComparisonCsvWriter.Header;
 
     /// <summary>Which kind <paramref name="folder"/> is.</summary>
     /// <exception cref="InputException">It is not a folder, is empty, or holds no results ctsim reports.</exception>
     public static FolderKind Kind(string folder)
     {
-        if (File.Exists(folder)) throw new InputException(folder, $"a file, not a folder; expected {Kinds}");
+        if (File.Exists(folder))
+            return File.ReadLines(folder).FirstOrDefault()?.StartsWith(ComparisonHeader, StringComparison.Ordinal) == true
+                ? FolderKind.Comparison
+                : throw new InputException(folder, $"a file that is not compare's CSV (its header is not {ComparisonHeader},…); expected {Kinds}");
         if (!Directory.Exists(folder)) throw new InputException(folder, $"no such folder; expected {Kinds}");
         var files = Directory.EnumerateFiles(folder).Select(Path.GetFileName).ToList();
         if (files.Count == 0) throw new InputException(folder, $"the folder is empty; expected {Kinds}");
@@ -52,12 +60,13 @@ public static class OutputFolderReport
     public static HtmlReport Build(string folder)
     {
         var kind = Kind(folder);
-        var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({kind switch { FolderKind.Fit => "fit", FolderKind.Cohort => "virtual cohort", FolderKind.Sweep => "sweep", FolderKind.Snapshots => "agent snapshots", _ => "sensitivity" }})");
+        var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({kind switch { FolderKind.Fit => "fit", FolderKind.Cohort => "virtual cohort", FolderKind.Sweep => "sweep", FolderKind.Snapshots => "agent snapshots", FolderKind.Comparison => "comparison", _ => "sensitivity" }})");
         var manifest = kind is FolderKind.Sweep or FolderKind.Sensitivity ? SweepSections.Read(folder) : null;
         var record = manifest is not null
             ? new Record(manifest.Version, $"(spec {manifest.Spec})", null, null, null, [], [], new Dictionary<string, string>())
+            : kind == FolderKind.Comparison ? null
             : ReadRecord(Path.Combine(folder, kind == FolderKind.Fit ? Inference.PosteriorSample.RecordFile : RunRecord.File));
-        var partials = Directory.EnumerateFiles(folder, "*" + ResultFile.PartialSuffix).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+        var partials = kind == FolderKind.Comparison ? [] : Directory.EnumerateFiles(folder, "*" + ResultFile.PartialSuffix).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
         if (partials.Count > 0)
             report.Notice($"Partial results: the run that wrote this folder did not finish ({string.Join(", ", partials)} still under their temporary names). The report shows what is there.");
         if (record?.Version is { } version && version != RunRecord.ToolVersion)
@@ -68,6 +77,7 @@ public static class OutputFolderReport
             case FolderKind.Cohort: CohortSection(report, folder, record); break;
             case FolderKind.Sweep: SweepSections.Sweep(report, folder, manifest!); break;
             case FolderKind.Snapshots: SnapshotSections.Section(report, folder); break;
+            case FolderKind.Comparison: ComparisonSection(report, folder); break;
             default: SweepSections.Sensitivity(report, folder, manifest!); break;
         }
         Provenance(report, folder, record);
@@ -112,7 +122,7 @@ public static class OutputFolderReport
         ]);
         if (record is { Parameters.Count: > 0 })
             report.Table(["parameter", "value", "fitted"], record.Parameters.Select(p => (IReadOnlyList<string>)[p.Name, ChartStyle.Number(p.Value), record.Free.Contains(p.Name) ? "yes" : ""]));
-        report.Table(["file", "bytes"], Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal)
+        report.Table(["file", "bytes"], (File.Exists(folder) ? new[] { folder } : Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).ToArray())
             .Select(f => (IReadOnlyList<string>)[Path.GetFileName(f), new FileInfo(f).Length.ToString("N0", CultureInfo.InvariantCulture)]));
     }
 
@@ -137,6 +147,28 @@ public static class OutputFolderReport
         report.Heading("Censored readings");
         report.Table(["group", "endpoint", "censored", "readings"], view.Summaries.GroupBy(s => (s.Group, s.Endpoint)).Select(g => (IReadOnlyList<string>)
             [g.Key.Group, g.Key.Endpoint, g.Sum(s => s.Censored).ToString(CultureInfo.InvariantCulture), g.Sum(s => s.N).ToString(CultureInfo.InvariantCulture)]));
+    }
+
+    /// <summary>A comparison: relief curves with bands, the AUC intervals, and every metric as a table.</summary>
+    private static void ComparisonSection(HtmlReport report, string file)
+    {
+        var table = CsvTable.Read(file);
+        int C(string c) => table.Column(c);
+        var rows = table.Rows.Select(r => (Regimen: r[C("REGIMEN")], Endpoint: r[C("ENDPOINT")], Metric: r[C("METRIC")], Day: r[C("DAY")], Unit: r[C("UNIT")],
+            Estimate: table.Number(r, C("ESTIMATE")), Q5: table.Number(r, C("Q5")), Q95: table.Number(r, C("Q95")))).ToList();
+        var curves = rows.Where(r => r.Metric == "effect").GroupBy(r => (r.Regimen, r.Endpoint)).Select(g =>
+        {
+            var days = g.Select(r => (Day: SweepCharts.Parse(r.Day), r.Estimate, r.Q5, r.Q95)).OrderBy(d => d.Day).ToList();
+            return new ReliefCurve(g.Key.Regimen, g.Key.Endpoint, g.First().Unit, days.Select(d => new OxyPlot.DataPoint(d.Day, d.Estimate)).ToList(),
+                days.Select(d => (d.Day, d.Q5, d.Q95)).ToList(), []);
+        }).ToList();
+        var auc = rows.Where(r => r.Metric == "auc").Select(r => new MetricInterval(r.Regimen, r.Endpoint, r.Unit.Replace("*day", "", StringComparison.Ordinal).Replace("·day", "", StringComparison.Ordinal), r.Estimate, r.Q5, r.Q95)).ToList();
+        report.Heading("Relief");
+        report.Figure(ComparisonCharts.Compare(new ComparisonView(Path.GetFileName(file), curves, auc)),
+            "Relief against the untreated reference per regimen at the readout days (the estimate) with the 5–95% band of the animals, and the AUC of relief with its 90% interval.");
+        report.Heading("Metrics");
+        report.Table(["regimen", "endpoint", "metric", "unit", "estimate", "5%", "95%"], rows.Where(r => r.Metric != "effect")
+            .Select(r => (IReadOnlyList<string>)[r.Regimen, r.Endpoint, r.Metric, r.Unit, ChartStyle.Number(r.Estimate), ChartStyle.Number(r.Q5), ChartStyle.Number(r.Q95)]));
     }
 
     /// <summary>The readings (EVID 0) of long-format study data: group, endpoint, day, value and censoring.</summary>

@@ -106,7 +106,7 @@ public sealed class ChartTests : IDisposable
         var design = ComparisonDesign.FromRegimens(Definition, "cci",
             [("iv", Regimen.Parse("iv:1e6@7", Definition, "test")), ("it", Regimen.Parse("it:1e6@7", Definition, "test"))], Days, "test");
         var result = RegimenComparison.Compare(design, Model, Model.DefaultParameters(), new ComparisonOptions(8, Seed: 7, Threads: 1));
-        var figure = ComparisonCharts.Compare(result);
+        var figure = ComparisonCharts.Compare(ComparisonView.Of(result));
         Assert.Equal(3, figure.Panels.Count);
         var pmwt = figure.Panels[0];
         Assert.Equal(["iv, 90% band", "iv: mean", "it, 90% band", "it: mean"], pmwt.Series.Select(s => s.Title));

@@ -55,12 +55,24 @@ public sealed class ReportTests : IDisposable
         return folder;
     }
 
+    private string Comparison()
+    {
+        var file = Path.Combine(_directory, "comparison", "routes.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var (exit, _, error) = RunCli("compare", "--regimen", "iv:1e6@7", "--regimen", "it:1e6@7", "--animals", "10", "--out", file);
+        Assert.True(exit == 0, error);
+        return file;
+    }
+
+    /// <summary>The report's path: DIR/report.html, or FILE.html beside compare's FILE.csv.</summary>
+    private static string ReportPath(string folder) => File.Exists(folder) ? Path.ChangeExtension(folder, ".html") : Path.Combine(folder, "report.html");
+
     private static string Report(string folder, params string[] more)
     {
         var (exit, output, error) = RunCli(["report", folder, .. more]);
         Assert.True(exit == 0, error);
-        Assert.Matches(@"Wrote the report \(\d+ figures, [\d,]+ KB\) to .*report\.html in \d+\.\d s\.", output);
-        return File.ReadAllText(Path.Combine(folder, "report.html"));
+        Assert.Matches(@"Wrote the report \(\d+ figures, [\d,]+ KB\) to .*\.html in \d+\.\d s\.", output);
+        return File.ReadAllText(ReportPath(folder));
     }
 
     /// <summary>The page is self-contained: no scripts, nothing fetched (no src or external href), and every inline SVG is well-formed with a size.</summary>
@@ -147,6 +159,23 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void ACompareCsvGetsItsReliefCurvesAucIntervalsAndMetrics()
+    {
+        var file = Comparison();
+        var html = Report(file);
+        Assert.True(File.Exists(Path.ChangeExtension(file, ".html")));
+        AssertSelfContained(html, 1);
+        Assert.Contains("PMWT: relief against the untreated reference", html);
+        Assert.Contains("AUC of relief: estimate and 90% interval", html);
+        Assert.Contains("<td>it:1e6@7</td><td>TWL</td><td>auc</td><td>s*day</td>", html);
+        var other = Path.Combine(_directory, "other.csv");
+        File.WriteAllText(other, "a,b\n1,2\n");
+        var (exit, _, error) = RunCli("report", other);
+        Assert.Equal(2, exit);
+        Assert.Contains("a file that is not compare's CSV", error);
+    }
+
+    [Fact]
     public void APartialFitAndAnotherToolVersionAreSaidSo()
     {
         var folder = Fit();
@@ -223,17 +252,18 @@ public sealed class ReportTests : IDisposable
             Assert.True(Environment.GetEnvironmentVariable("CTSIM_BROWSER_TESTS") != "require", "chromium is required (CTSIM_BROWSER_TESTS=require) but not installed");
             return;
         }
-        foreach (var (folder, figures) in new[] { (Cohort(), 1), (Fit(), 6), (Sweep(), 1), (Sensitivity(), 1), (Snapshots(), 2) })
+        foreach (var (folder, figures) in new[] { (Cohort(), 1), (Fit(), 6), (Sweep(), 1), (Sensitivity(), 1), (Snapshots(), 2), (Comparison(), 1) })
         {
             Report(folder);
-            var page = new Uri(Path.Combine(folder, "report.html")).AbsoluteUri;
-            var screenshot = Path.Combine(folder, "report.png");
+            var page = new Uri(ReportPath(folder)).AbsoluteUri;
+            var work = File.Exists(folder) ? Path.GetDirectoryName(folder)! : folder;
+            var screenshot = Path.Combine(work, "report.png");
             string[] common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--enable-logging=stderr", "--v=0"];
-            var (_, dom, log) = Run(chromium, [.. common, $"--user-data-dir={Path.Combine(folder, "chromium-dom")}", "--dump-dom", page]);
+            var (_, dom, log) = Run(chromium, [.. common, $"--user-data-dir={Path.Combine(work, "chromium-dom")}", "--dump-dom", page]);
             Assert.Equal(figures, Regex.Matches(dom, "<svg xmlns=\"http://www.w3.org/2000/svg\"[^>]* width=\"([1-9][0-9.]*)\" height=\"([1-9][0-9.]*)\"").Count);
             Assert.DoesNotContain(":CONSOLE(", log);
-            var (code, _, error) = Run(chromium, [.. common, $"--user-data-dir={Path.Combine(folder, "chromium-shot")}", $"--screenshot={screenshot}", "--window-size=1400,1800", page]);
+            var (code, _, error) = Run(chromium, [.. common, $"--user-data-dir={Path.Combine(work, "chromium-shot")}", $"--screenshot={screenshot}", "--window-size=1400,1800", page]);
             Assert.True(code == 0 && File.Exists(screenshot), error);
             Assert.DoesNotContain(":CONSOLE(", error);
             Assert.True(DistinctPixelBytes(screenshot) > 16, "the screenshot is blank");
