@@ -289,7 +289,7 @@ internal static class SimulateCommand
             try
             {
                 summaries = CohortFiles.Write(folder, cohort);
-                RunRecord.WriteCohort(folder, study.Model.Name, DefaultModel.SourceText(study.Model), study.Name,
+                RunRecord.WriteCohort(folder, study.Model.Name, DefaultModel.SourceText(study.Model), study.Model.Parameters.Select((p, i) => (p.Name, typical[i])), study.Name,
                     study.Design.Endpoints.Select(e => (e, study.Model.Endpoint(e)!.Unit)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

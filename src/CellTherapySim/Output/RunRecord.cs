@@ -28,8 +28,11 @@ public static class RunRecord
         json.WriteString("created_utc", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Writes <see cref="File"/> into <paramref name="folder"/>: provenance, the model's name and hash, the study's name and the endpoints' units.</summary>
-    public static void WriteCohort(string folder, string model, string modelText, string study, IEnumerable<(string Endpoint, string Unit)> endpoints)
+    /// <summary>
+    /// Writes <see cref="File"/> into <paramref name="folder"/>: provenance, the model's name and hash, the typical
+    /// animal's parameter values, the study's name and the endpoints' units.
+    /// </summary>
+    public static void WriteCohort(string folder, string model, string modelText, IEnumerable<(string Name, double Value)> parameters, string study, IEnumerable<(string Endpoint, string Unit)> endpoints)
     {
         using var file = ResultFile.Create(Path.Combine(folder, File));
         using (var json = new Utf8JsonWriter(file.Writer.BaseStream, new JsonWriterOptions { Indented = true }))
@@ -40,6 +43,9 @@ public static class RunRecord
             WriteProvenance(json);
             json.WriteString("model", model);
             json.WriteString("model_sha256", Inference.PosteriorSample.Hash(modelText));
+            json.WriteStartObject("parameters");
+            foreach (var (name, value) in parameters) json.WriteNumber(name, value);
+            json.WriteEndObject();
             json.WriteString("study", study);
             json.WriteStartObject("endpoint_units");
             foreach (var (endpoint, unit) in endpoints) json.WriteString(endpoint, unit);

@@ -102,6 +102,7 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("PMWT (g)", html);
         Assert.Contains("ctsim simulate --study", html);
         Assert.Contains("msc-neuropathic-pain (SHA-256 ", html);
+        Assert.Contains("<td>k_act</td><td>1.6</td><td></td>", html); // the typical animal's parameter table
         Assert.DoesNotContain("class=\"notice\"", html);
     }
 
