@@ -48,7 +48,7 @@ public static class ChartStyle
         return model;
     }
 
-    /// <summary>"day" with the model's time unit, the bottom axis of every time course.</summary>
+    /// <summary>The bottom axis of every time course (the engine's clock is in days since injury).</summary>
     public const string DayAxis = "time since injury (day)";
 
     /// <summary>An axis title with its unit: "PMWT (g)", or the name alone for a pure number.</summary>
