@@ -15,9 +15,10 @@ internal static class ReportCommand
         var folder = new Argument<string>("DIR") { Description = "An output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity' (a partial one too), a --snapshots folder, or compare's --out FILE.csv." };
         var output = new Option<string?>("--out") { Description = $"The HTML file to write (default: DIR/{DefaultName}, or FILE.html beside compare's FILE.csv).", HelpName = "FILE.html" };
         var force = CommonOptions.Force();
+        var metric = new Option<string?>("--metric") { Description = "Sweep or sensitivity: the metric to chart, ENDPOINT:METRIC (e.g. TWL:peak). Default: the run's ranking metric.", HelpName = "ENDPOINT:METRIC" };
         var command = new Command("report", "Write one self-contained HTML report of an output folder (inline SVG and CSS, nothing fetched, no scripts): figures, tables, the run's command, model and tool version; a partial folder is reported as partial.")
         {
-            folder, output, force,
+            folder, output, force, metric,
         };
         command.SetAction(parse =>
         {
@@ -28,7 +29,7 @@ internal static class ReportCommand
             OutputFolderReport.Kind(dir);
             OutputFolder.ClaimFiles(console, parse.GetValue(force), false, path);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var report = OutputFolderReport.Build(dir);
+            var report = OutputFolderReport.Build(dir, parse.GetValue(metric));
             var html = report.Render();
             OutputFolder.WriteFile("--out", path, writer => writer.Write(html));
             console.MarkupLineInterpolated($"Wrote the report ({report.Figures} figures, {System.Text.Encoding.UTF8.GetByteCount(html) / 1024.0:N0} KB) to [bold]{path}[/] in {clock.Elapsed.TotalSeconds:F1} s.");

@@ -9,8 +9,8 @@ public readonly record struct IndividualPrediction(string Id, double Time, strin
 /// <summary>Individual fits: per animal and endpoint its readings, the individual prediction with its 90% interval, and the population prediction.</summary>
 public static class IndividualCharts
 {
-    /// <summary>The <paramref name="count"/> animals with the largest mean |IWRES| (the worst fitted first), one panel per endpoint each.</summary>
-    public static Figure Worst(IReadOnlyList<IndividualPrediction> rows, IReadOnlyDictionary<string, string> units, int count = 6)
+    /// <summary>Every animal (at most <paramref name="count"/>), the worst fitted first (largest mean |IWRES|), one panel per endpoint each.</summary>
+    public static Figure WorstFirst(IReadOnlyList<IndividualPrediction> rows, IReadOnlyDictionary<string, string> units, int count = 100)
     {
         var worst = rows.GroupBy(r => r.Id).OrderByDescending(g => g.Where(r => !double.IsNaN(r.Residual)).Select(r => Math.Abs(r.Residual)).DefaultIfEmpty(0).Average())
             .Take(count).ToList();

@@ -57,11 +57,17 @@ public static class OutputFolderReport
 
     /// <summary>The report of <paramref name="folder"/> as HTML.</summary>
     /// <exception cref="InputException">The folder is not an output folder, or one of its files is cut short or malformed.</exception>
-    public static HtmlReport Build(string folder)
+    /// <param name="metric">For a sweep or sensitivity folder, the metric to show (ENDPOINT:METRIC); default the run's ranking metric.</param>
+    public static HtmlReport Build(string folder, string? metric = null)
     {
         var kind = Kind(folder);
         var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({kind switch { FolderKind.Fit => "fit", FolderKind.Cohort => "virtual cohort", FolderKind.Sweep => "sweep", FolderKind.Snapshots => "agent snapshots", FolderKind.Comparison => "comparison", _ => "sensitivity" }})");
         var manifest = kind is FolderKind.Sweep or FolderKind.Sensitivity ? SweepSections.Read(folder) : null;
+        if (metric is not null)
+        {
+            if (manifest is null) throw new InputException("--metric", "chooses the metric of a sweep or sensitivity report; this folder is neither");
+            manifest = manifest with { Rank = metric };
+        }
         var record = manifest is not null
             ? new Record(manifest.Version, $"(spec {manifest.Spec})", null, null, null, [], [], new Dictionary<string, string>())
             : kind == FolderKind.Comparison ? null
@@ -277,8 +283,9 @@ public static class OutputFolderReport
             var predictions = ipred.Rows.Select(r => new IndividualPrediction(r[I("ID")], ipred.Number(r, I("TIME")), r[I("DVID")], ipred.Number(r, I("DV")), r[I("CENS")] is not ("0" or ""),
                 ipred.Number(r, I("IPRED_median")), ipred.Number(r, I("IPRED_q5")), ipred.Number(r, I("IPRED_q95")), ipred.Number(r, I("PRED")), ipred.Number(r, I("IWRES")))).ToList();
             report.Heading("Individual fits");
-            report.Figure(IndividualCharts.Worst(predictions, record?.Units ?? new Dictionary<string, string>()),
-                "The six animals with the largest mean |IWRES|: readings (censored as triangles), the individual prediction (IPRED median, 90% interval) and the population prediction (PRED).");
+            var animals = predictions.Select(r => r.Id).Distinct().Count();
+            report.Figure(IndividualCharts.WorstFirst(predictions, record?.Units ?? new Dictionary<string, string>()),
+                $"{(animals > 100 ? $"The 100 worst fitted of {animals} animals" : $"All {animals} animals")}, the largest mean |IWRES| first: readings (censored as triangles), the individual prediction (IPRED median, 90% interval) and the population prediction (PRED).");
         }
         var individualsPath = Path.Combine(folder, IndividualFiles.Individuals);
         if (File.Exists(individualsPath))

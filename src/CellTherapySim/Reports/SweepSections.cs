@@ -39,7 +39,8 @@ internal static partial class SweepSections
         var firstMetric = Enumerable.Range(1, table.Header.Count - 1).FirstOrDefault(i => MetricColumn().IsMatch(table.Header[i]), table.Header.Count);
         var factors = table.Header.Skip(1).Take(firstMetric - 1).ToList();
         var rank = manifest.Rank.Replace(':', '_');
-        var value = table.Has(rank) ? rank : table.Has(rank + "_median") ? rank + "_median" : rank + "_mean";
+        var value = table.Has(rank) ? rank : table.Has(rank + "_median") ? rank + "_median" : table.Has(rank + "_mean") ? rank + "_mean"
+            : throw new InputException("--metric", $"'{manifest.Rank}' is not measured in this sweep; expected ENDPOINT:METRIC of its columns ({string.Join(", ", table.Header.Skip(firstMetric).Take(6))}, …)");
         int? low = table.Has($"{rank}_q5") ? table.Column($"{rank}_q5") : null, high = table.Has($"{rank}_q95") ? table.Column($"{rank}_q95") : null;
         var points = table.Rows.Select(r => new SweepPoint(r.Skip(1).Take(factors.Count).ToList(), table.Number(r, table.Column(value)),
             low is { } l ? table.Number(r, l) : double.NaN, high is { } h ? table.Number(r, h) : double.NaN)).ToList();
@@ -76,6 +77,8 @@ internal static partial class SweepSections
         var sobol = CsvTable.Read(sobolPath);
         int C(string c) => sobol.Column(c);
         var metric = manifest.Rank.Replace(':', '_');
+        if (sobol.Rows.All(r => r[C("METRIC")] != metric))
+            throw new InputException("--metric", $"'{manifest.Rank}' has no Sobol' indices in this folder; expected one of {string.Join(", ", sobol.Rows.Select(r => r[C("METRIC")].Replace('_', ':')).Distinct().Take(6))}, …");
         var rows = sobol.Rows.Where(r => r[C("METRIC")] == metric).Select(r => (r[C("FACTOR")], sobol.Number(r, C("S1")), sobol.Number(r, C("S1_LOW")), sobol.Number(r, C("S1_HIGH")),
             sobol.Number(r, C("ST")), sobol.Number(r, C("ST_LOW")), sobol.Number(r, C("ST_HIGH")))).ToList();
         var panels = new List<OxyPlot.PlotModel> { SweepCharts.Sobol(metric, rows) };

@@ -118,6 +118,7 @@ public sealed class ReportTests : IDisposable
         Assert.Matches("<td class=\"fail\">[0-9.]+</td>", html);
         Assert.Contains("<td>k_act</td><td>", html);
         Assert.Contains("<td>elpd_loo</td>", html);
+        Assert.Contains("All 30 animals, the largest mean |IWRES| first", html);
         Assert.Contains("every reading of observations.csv (censored ones as triangles at the cutoff), the observed mean ± SD", html);
     }
 
@@ -131,6 +132,12 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("<td>1E+07</td><td>3</td><td>it</td><td>235.7</td>", html);
         Assert.Contains("PMWT_auc against dose", html);
         Assert.Contains("PMWT_auc over dose and day", html);
+        html = Report(Path.Combine(_directory, "sweep"), "--metric", "TWL:peak", "--force");
+        Assert.Contains("ranked by TWL_peak (higher is better)", html);
+        Assert.Contains("TWL_peak against dose", html);
+        var (exit, _, error) = RunCli("report", Path.Combine(_directory, "sweep"), "--metric", "TWL:speed", "--force");
+        Assert.Equal(2, exit);
+        Assert.StartsWith("ctsim: error: --metric: 'TWL:speed' is not measured in this sweep; expected ENDPOINT:METRIC of its columns (PMWT_auc,", error);
     }
 
     [Fact]
