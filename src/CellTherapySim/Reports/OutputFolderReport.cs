@@ -69,7 +69,7 @@ public static class OutputFolderReport
             manifest = manifest with { Rank = metric };
         }
         var record = manifest is not null
-            ? new Record(manifest.Version, $"(spec {manifest.Spec})", null, null, null, [], [], new Dictionary<string, string>())
+            ? SweepRecord(manifest)
             : kind == FolderKind.Comparison ? null
             : ReadRecord(Path.Combine(folder, kind == FolderKind.Fit ? Inference.PosteriorSample.RecordFile : RunRecord.File));
         var partials = kind == FolderKind.Comparison ? [] : Directory.EnumerateFiles(folder, "*" + ResultFile.PartialSuffix).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
@@ -93,6 +93,27 @@ public static class OutputFolderReport
     /// <summary>What a folder's record says: provenance, model and (for a fit) the parameters.</summary>
     private sealed record Record(string? Version, string? Command, string? Created, string? Model, string? ModelHash, IReadOnlyList<(string Name, double Value)> Parameters,
         IReadOnlyList<string> Free, IReadOnlyDictionary<string, string> Units, string? Data = null);
+
+    /// <summary>A sweep's provenance from its manifest, and its model (name, hash, base parameters) from the spec when it is still there.</summary>
+    private static Record SweepRecord(SweepSections.Manifest manifest)
+    {
+        var none = new Record(manifest.Version, $"(spec {manifest.Spec})", null, null, null, [], [], new Dictionary<string, string>());
+        if (!File.Exists(manifest.Spec)) return none;
+        try
+        {
+            var spec = Sweeps.SweepSpecReader.ReadFile(manifest.Spec, readDesign: false);
+            return none with
+            {
+                Model = spec.Model.Name,
+                ModelHash = Inference.PosteriorSample.Hash(Modeling.DefaultModel.SourceText(spec.Model)),
+                Parameters = spec.Model.Parameters.Select((p, i) => (p.Name, spec.BaseParameters[i])).ToList(),
+            };
+        }
+        catch (InputException)
+        {
+            return none; // the spec was edited since: the report still stands on the manifest
+        }
+    }
 
     private static Record? ReadRecord(string path)
     {

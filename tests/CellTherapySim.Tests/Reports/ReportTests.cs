@@ -132,6 +132,7 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("<td>1E+07</td><td>3</td><td>it</td><td>235.7</td>", html);
         Assert.Contains("PMWT_auc against dose", html);
         Assert.Contains("PMWT_auc over dose and day", html);
+        Assert.Contains("<td>model</td><td>msc-neuropathic-pain (SHA-256 ", html); // from the spec named in the manifest
         html = Report(Path.Combine(_directory, "sweep"), "--metric", "TWL:peak", "--force");
         Assert.Contains("ranked by TWL_peak (higher is better)", html);
         Assert.Contains("TWL_peak against dose", html);
