@@ -189,10 +189,10 @@ public static class OutputFolderReport
             return new ReliefCurve(g.Key.Regimen, g.Key.Endpoint, g.First().Unit, days.Select(d => new OxyPlot.DataPoint(d.Day, d.Estimate)).ToList(),
                 days.Select(d => (d.Day, d.Q5, d.Q95)).ToList(), []);
         }).ToList();
-        var auc = rows.Where(r => r.Metric == "auc").Select(r => new MetricInterval(r.Regimen, r.Endpoint, r.Unit.Replace("*day", "", StringComparison.Ordinal).Replace("·day", "", StringComparison.Ordinal), r.Estimate, r.Q5, r.Q95)).ToList();
+        var metrics = rows.Where(r => r.Metric is "auc" or "peak" or "duration").Select(r => new MetricInterval(r.Metric, r.Regimen, r.Endpoint, r.Unit.Replace("*", "·", StringComparison.Ordinal), r.Estimate, r.Q5, r.Q95)).ToList();
         report.Heading("Relief");
-        report.Figure(ComparisonCharts.Compare(new ComparisonView(Path.GetFileName(file), curves, auc)),
-            "Relief against the untreated reference per regimen at the readout days (the estimate) with the 5–95% band of the animals, and the AUC of relief with its 90% interval.");
+        report.Figure(ComparisonCharts.Compare(new ComparisonView(Path.GetFileName(file), curves, metrics)),
+            "Relief against the untreated reference per regimen at the readout days (the estimate) with the 5–95% band of the animals, and the AUC of relief, the peak relief and the days above the threshold with their 90% intervals.");
         report.Heading("Metrics");
         report.Table(["regimen", "endpoint", "metric", "unit", "estimate", "5%", "95%"], rows.Where(r => r.Metric != "effect")
             .Select(r => (IReadOnlyList<string>)[r.Regimen, r.Endpoint, r.Metric, r.Unit, ChartStyle.Number(r.Estimate), ChartStyle.Number(r.Q5), ChartStyle.Number(r.Q95)]));

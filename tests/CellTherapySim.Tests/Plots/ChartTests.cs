@@ -107,7 +107,7 @@ public sealed class ChartTests : IDisposable
             [("iv", Regimen.Parse("iv:1e6@7", Definition, "test")), ("it", Regimen.Parse("it:1e6@7", Definition, "test"))], Days, "test");
         var result = RegimenComparison.Compare(design, Model, Model.DefaultParameters(), new ComparisonOptions(8, Seed: 7, Threads: 1));
         var figure = ComparisonCharts.Compare(ComparisonView.Of(result));
-        Assert.Equal(3, figure.Panels.Count);
+        Assert.Equal(5, figure.Panels.Count); // PMWT and TWL relief, then AUC, peak and duration
         var pmwt = figure.Panels[0];
         Assert.Equal(["iv, 90% band", "iv: mean", "it, 90% band", "it: mean"], pmwt.Series.Select(s => s.Title));
         Assert.Equal(result.Grid.Count, ((LineSeries)pmwt.Series[1]).Points.Count);
@@ -118,6 +118,9 @@ public sealed class ChartTests : IDisposable
         Assert.Equal(result.Efficacies.Count, intervals.Items.Count);
         Assert.Equal(result.Efficacies.Select(e => e.Auc.Q5), intervals.Items.Select(i => i.Start));
         Assert.Equal(["iv: PMWT (g·day)", "iv: TWL (s·day)", "it: PMWT (g·day)", "it: TWL (s·day)"], bars.Axes.OfType<CategoryAxis>().Single().Labels);
+        Assert.Equal(["AUC of relief: estimate and 90% interval", "peak relief: estimate and 90% interval", "days with relief above the threshold: estimate and 90% interval"],
+            figure.Panels.Skip(2).Select(p => p.Title));
+        Assert.Equal(result.Efficacies.Select(e => e.Peak.Q95), ((IntervalBarSeries)figure.Panels[3].Series[0]).Items.Select(i => i.End));
     }
 
     [Fact]
@@ -164,7 +167,7 @@ public sealed class ChartTests : IDisposable
             (new[] { "simulate", "--plot-states", "M,R" }, "animal.svg", 5),
             (["simulate", "--study", study, "--animals-per-group", "3"], "study.pdf", 2),
             (["simulate", "--engine", "agent", "--replicates", "2", "--times", "0:15:5"], "agent.svg", 3),
-            (["compare", "--regimen", "iv:1e6@7", "--regimen", "it:1e6@7", "--animals", "5"], "compare.svg", 3),
+            (["compare", "--regimen", "iv:1e6@7", "--regimen", "it:1e6@7", "--animals", "5"], "compare.svg", 5),
         })
         {
             var path = Path.Combine(_directory, file);
