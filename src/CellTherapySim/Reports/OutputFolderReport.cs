@@ -21,6 +21,8 @@ public enum FolderKind
     Snapshots,
     /// <summary>`ctsim compare --out FILE.csv` (a file, not a folder).</summary>
     Comparison,
+    /// <summary>`ctsim simulate --out FILE.csv` for one animal (ODE, or agent replicates' summary).</summary>
+    Trajectory,
 }
 
 /// <summary>
@@ -31,7 +33,7 @@ public enum FolderKind
 public static class OutputFolderReport
 {
     /// <summary>The kinds a folder can be reported as, for messages.</summary>
-    public const string Kinds = "an output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity', a --snapshots folder, or compare's --out FILE.csv";
+    public const string Kinds = "an output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity', a --snapshots folder, or compare's or simulate's --out FILE.csv";
 
     /// <summary>The first columns of compare's CSV.</summary>
     private const string ComparisonHeader = Output.ComparisonCsvWriter.Header;
@@ -41,9 +43,12 @@ public static class OutputFolderReport
     public static FolderKind Kind(string folder)
     {
         if (File.Exists(folder))
-            return File.ReadLines(folder).FirstOrDefault()?.StartsWith(ComparisonHeader, StringComparison.Ordinal) == true
-                ? FolderKind.Comparison
-                : throw new InputException(folder, $"a file that is not compare's CSV (its header is not {ComparisonHeader},…); expected {Kinds}");
+        {
+            var header = File.ReadLines(folder).FirstOrDefault() ?? "";
+            return header.StartsWith(ComparisonHeader, StringComparison.Ordinal) ? FolderKind.Comparison
+                : header.StartsWith("time,", StringComparison.Ordinal) ? FolderKind.Trajectory
+                : throw new InputException(folder, $"a file that is neither compare's CSV ({ComparisonHeader},…) nor simulate's (time,…); expected {Kinds}");
+        }
         if (!Directory.Exists(folder)) throw new InputException(folder, $"no such folder; expected {Kinds}");
         var files = Directory.EnumerateFiles(folder).Select(Path.GetFileName).ToList();
         if (files.Count == 0) throw new InputException(folder, $"the folder is empty; expected {Kinds}");
@@ -61,7 +66,7 @@ public static class OutputFolderReport
     public static HtmlReport Build(string folder, string? metric = null)
     {
         var kind = Kind(folder);
-        var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({kind switch { FolderKind.Fit => "fit", FolderKind.Cohort => "virtual cohort", FolderKind.Sweep => "sweep", FolderKind.Snapshots => "agent snapshots", FolderKind.Comparison => "comparison", _ => "sensitivity" }})");
+        var report = new HtmlReport($"CellTherapySim report: {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))} ({kind switch { FolderKind.Fit => "fit", FolderKind.Cohort => "virtual cohort", FolderKind.Sweep => "sweep", FolderKind.Snapshots => "agent snapshots", FolderKind.Comparison => "comparison", FolderKind.Trajectory => "one animal", _ => "sensitivity" }})");
         var manifest = kind is FolderKind.Sweep or FolderKind.Sensitivity ? SweepSections.Read(folder) : null;
         if (metric is not null)
         {
@@ -70,9 +75,9 @@ public static class OutputFolderReport
         }
         var record = manifest is not null
             ? SweepRecord(manifest)
-            : kind == FolderKind.Comparison ? null
+            : kind is FolderKind.Comparison or FolderKind.Trajectory ? null
             : ReadRecord(Path.Combine(folder, kind == FolderKind.Fit ? Inference.PosteriorSample.RecordFile : RunRecord.File));
-        var partials = kind == FolderKind.Comparison ? [] : Directory.EnumerateFiles(folder, "*" + ResultFile.PartialSuffix).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+        var partials = kind is FolderKind.Comparison or FolderKind.Trajectory ? [] : Directory.EnumerateFiles(folder, "*" + ResultFile.PartialSuffix).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
         if (partials.Count > 0)
             report.Notice($"Partial results: the run that wrote this folder did not finish ({string.Join(", ", partials)} still under their temporary names). The report shows what is there.");
         if (record?.Version is { } version && version != RunRecord.ToolVersion)
@@ -84,6 +89,7 @@ public static class OutputFolderReport
             case FolderKind.Sweep: SweepSections.Sweep(report, folder, manifest!); break;
             case FolderKind.Snapshots: SnapshotSections.Section(report, folder); break;
             case FolderKind.Comparison: ComparisonSection(report, folder); break;
+            case FolderKind.Trajectory: TrajectorySection(report, folder); break;
             default: SweepSections.Sensitivity(report, folder, manifest!); break;
         }
         Provenance(report, folder, record);
@@ -196,6 +202,46 @@ public static class OutputFolderReport
         report.Heading("Metrics");
         report.Table(["regimen", "endpoint", "metric", "unit", "estimate", "5%", "95%"], rows.Where(r => r.Metric != "effect")
             .Select(r => (IReadOnlyList<string>)[r.Regimen, r.Endpoint, r.Metric, r.Unit, ChartStyle.Number(r.Estimate), ChartStyle.Number(r.Q5), ChartStyle.Number(r.Q95)]));
+    }
+
+    /// <summary>
+    /// One animal's time course: a panel per state and readout; for the agent engine's summary (X, X_mean, X_q05,
+    /// X_q95) the ODE line beside the replicates' mean and 90% band. The file does not carry units, so axes are named only.
+    /// </summary>
+    private static void TrajectorySection(HtmlReport report, string file)
+    {
+        var table = CsvTable.Read(file);
+        var time = table.Column("time");
+        var times = table.Rows.Select(r => table.Number(r, time)).ToList();
+        var variables = table.Header.Where(h => h != "time" && !h.EndsWith("_mean", StringComparison.Ordinal) && !h.EndsWith("_q05", StringComparison.Ordinal) && !h.EndsWith("_q95", StringComparison.Ordinal)).ToList();
+        var panels = variables.Select(name =>
+        {
+            var panel = ChartStyle.Panel(name, ChartStyle.DayAxis, name);
+            OxyPlot.Series.LineSeries Line(string column, string title, int colour, OxyPlot.LineStyle style)
+            {
+                var line = new OxyPlot.Series.LineSeries { Title = title, Color = ChartStyle.Colour(colour), StrokeThickness = 2, LineStyle = style };
+                var c = table.Column(column);
+                for (var i = 0; i < times.Count; i++) line.Points.Add(new OxyPlot.DataPoint(times[i], table.Number(table.Rows[i], c)));
+                return line;
+            }
+            if (table.Has(name + "_q05") && table.Has(name + "_q95") && table.Has(name + "_mean"))
+            {
+                var band = new OxyPlot.Series.AreaSeries { Title = "replicates, 90% band", Color = ChartStyle.Colour(1), Fill = OxyPlot.OxyColor.FromAColor(70, ChartStyle.Colour(1)), StrokeThickness = 0 };
+                int low = table.Column(name + "_q05"), high = table.Column(name + "_q95");
+                for (var i = 0; i < times.Count; i++)
+                {
+                    band.Points.Add(new OxyPlot.DataPoint(times[i], table.Number(table.Rows[i], low)));
+                    band.Points2.Add(new OxyPlot.DataPoint(times[i], table.Number(table.Rows[i], high)));
+                }
+                panel.Series.Add(band);
+                panel.Series.Add(Line(name + "_mean", "replicates, mean", 1, OxyPlot.LineStyle.Solid));
+                panel.Series.Add(Line(name, "ODE", 0, OxyPlot.LineStyle.Dash));
+            }
+            else panel.Series.Add(Line(name, name, 0, OxyPlot.LineStyle.Solid));
+            return panel;
+        }).ToList();
+        report.Heading("Time course");
+        report.Figure(new Figure(Path.GetFileName(file), panels), "Every state and readout of the animal by day (the agent engine's summary: the ODE beside the replicates' mean and 90% band).");
     }
 
     /// <summary>The readings (EVID 0) of long-format study data: group, endpoint, day, value and censoring.</summary>

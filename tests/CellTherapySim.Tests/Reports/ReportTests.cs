@@ -181,7 +181,21 @@ public sealed class ReportTests : IDisposable
         File.WriteAllText(other, "a,b\n1,2\n");
         var (exit, _, error) = RunCli("report", other);
         Assert.Equal(2, exit);
-        Assert.Contains("a file that is not compare's CSV", error);
+        Assert.Contains("a file that is neither compare's CSV", error);
+    }
+
+    [Fact]
+    public void OneAnimalsCsvGetsAPanelPerStateAndReadout()
+    {
+        var file = Path.Combine(_directory, "animal.csv");
+        Assert.Equal(0, RunCli("simulate", "--out", file).ExitCode);
+        var html = Report(file);
+        AssertSelfContained(html, 1);
+        Assert.Equal(16 + 3, Regex.Matches(html, "class=\"panel\"").Count);
+        var agent = Path.Combine(_directory, "agent.csv");
+        Assert.Equal(0, RunCli("simulate", "--engine", "agent", "--replicates", "2", "--times", "0:15:5", "--out", agent).ExitCode);
+        html = Report(agent);
+        Assert.Contains("replicates, 90% band", html);
     }
 
     [Fact]
