@@ -76,6 +76,16 @@ public static class ChartStyle
             Tag = "dose",
         });
 
+    /// <summary>The series of censored readings: open triangles drawn at the cutoff.</summary>
+    public static OxyPlot.Series.ScatterSeries CensoredSeries() => new()
+    {
+        Title = "censored", MarkerType = MarkerType.Triangle, MarkerSize = 4, MarkerFill = OxyColors.Undefined, MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 1,
+    };
+
+    /// <summary>A band between two curves (points and points2), filled with <paramref name="colour"/> at opacity <paramref name="alpha"/> of 255.</summary>
+    public static OxyPlot.Series.AreaSeries Band(string title, OxyColor colour, byte alpha) =>
+        new() { Title = title, Color = colour, Fill = OxyColor.FromAColor(alpha, colour), StrokeThickness = 0 };
+
     /// <summary>A number for chart labels.</summary>
     public static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 }

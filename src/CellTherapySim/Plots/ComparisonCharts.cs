@@ -48,7 +48,7 @@ public static class ComparisonCharts
             {
                 var c = curves[i];
                 var colour = ChartStyle.Colour(i);
-                var band = new AreaSeries { Title = $"{c.Regimen}, 90% band", Color = colour, Fill = OxyColor.FromAColor(55, colour), StrokeThickness = 0 };
+                var band = ChartStyle.Band($"{c.Regimen}, 90% band", colour, 55);
                 foreach (var (day, low, high) in c.Band)
                 {
                     band.Points.Add(new DataPoint(day, low));

@@ -30,8 +30,8 @@ public static class FitCharts
             var ordered = cell.OrderBy(r => r.Time).ToList();
             var panel = ChartStyle.Panel($"{endpoint}, {group}", ChartStyle.DayAxis, ChartStyle.WithUnit(endpoint, units.GetValueOrDefault(endpoint, "1")));
             var colour = ChartStyle.Colour(0);
-            var band90 = new AreaSeries { Title = "90% of new animals", Color = colour, Fill = OxyColor.FromAColor(45, colour), StrokeThickness = 0 };
-            var band50 = new AreaSeries { Title = "50% of new animals", Color = colour, Fill = OxyColor.FromAColor(90, colour), StrokeThickness = 0 };
+            var band90 = ChartStyle.Band("90% of new animals", colour, 45);
+            var band50 = ChartStyle.Band("50% of new animals", colour, 90);
             var median = new LineSeries { Title = "predictive median", Color = colour, StrokeThickness = 2 };
             var observed = new ScatterSeries { Title = "observed group mean", MarkerType = MarkerType.Square, MarkerSize = 3.5, MarkerFill = OxyColors.Black };
             foreach (var r in ordered)
@@ -50,7 +50,7 @@ public static class FitCharts
             {
                 var mine = readings.Where(r => r.Group == group && r.Endpoint == endpoint).ToList();
                 var points = new ScatterSeries { Title = "readings", MarkerType = MarkerType.Circle, MarkerSize = 1.8, MarkerFill = OxyColor.FromAColor(120, OxyColors.Black) };
-                var censored = new ScatterSeries { Title = "censored", MarkerType = MarkerType.Triangle, MarkerSize = 4, MarkerFill = OxyColors.Undefined, MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 1 };
+                var censored = ChartStyle.CensoredSeries();
                 foreach (var r in mine) (r.Censored ? censored : points).Points.Add(new ScatterPoint(r.Time, r.Value));
                 var spread = new ScatterErrorSeries { Title = "observed mean ± SD", MarkerType = MarkerType.Square, MarkerSize = 3.5, MarkerFill = OxyColors.Black, ErrorBarColor = OxyColors.Black };
                 foreach (var day in mine.GroupBy(r => r.Time).OrderBy(d => d.Key))

@@ -19,11 +19,11 @@ public static class IndividualCharts
             var ordered = cell.OrderBy(r => r.Time).ToList();
             var panel = ChartStyle.Panel($"animal {animal.Key}: {cell.Key}", ChartStyle.DayAxis, ChartStyle.WithUnit(cell.Key, units.GetValueOrDefault(cell.Key, "1")));
             var colour = ChartStyle.Colour(0);
-            var band = new AreaSeries { Title = "individual, 90%", Color = colour, Fill = OxyColor.FromAColor(60, colour), StrokeThickness = 0 };
+            var band = ChartStyle.Band("individual, 90%", colour, 60);
             var median = new LineSeries { Title = "individual (IPRED)", Color = colour, StrokeThickness = 2 };
             var population = new LineSeries { Title = "population (PRED)", Color = ChartStyle.Colour(1), LineStyle = LineStyle.Dash };
             var observed = new ScatterSeries { Title = "reading", MarkerType = MarkerType.Circle, MarkerSize = 3, MarkerFill = OxyColors.Black };
-            var censored = new ScatterSeries { Title = "censored", MarkerType = MarkerType.Triangle, MarkerSize = 4, MarkerFill = OxyColors.Undefined, MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 1 };
+            var censored = ChartStyle.CensoredSeries();
             foreach (var r in ordered)
             {
                 band.Points.Add(new DataPoint(r.Time, r.Q5));

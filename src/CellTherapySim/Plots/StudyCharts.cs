@@ -58,7 +58,7 @@ public static class StudyCharts
         {
             var panel = ChartStyle.Panel(endpoint.Name, ChartStyle.DayAxis, ChartStyle.WithUnit(endpoint.Name, endpoint.Unit));
             panel.Subtitle = "squares: group mean ± SD; dots: readings; triangles: censored at the cutoff; dashed: typical animal";
-            var censored = new ScatterSeries { Title = "censored", MarkerType = MarkerType.Triangle, MarkerSize = 4, MarkerFill = OxyColors.Undefined, MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 1 };
+            var censored = ChartStyle.CensoredSeries();
             for (var g = 0; g < view.Groups.Count; g++)
             {
                 var group = view.Groups[g];

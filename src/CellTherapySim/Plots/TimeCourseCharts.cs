@@ -38,7 +38,7 @@ public static class TimeCourseCharts
         {
             var column = stateCount + r;
             var panel = ChartStyle.Panel(readout.Name, ChartStyle.DayAxis, ChartStyle.WithUnit(readout.Name, readout.Unit));
-            var band = new AreaSeries { Title = $"replicates, 90% band (n = {summary.Replicates.Count})", Color = ChartStyle.Colour(1), Fill = OxyColor.FromAColor(70, ChartStyle.Colour(1)), StrokeThickness = 0 };
+            var band = ChartStyle.Band($"replicates, 90% band (n = {summary.Replicates.Count})", ChartStyle.Colour(1), 70);
             var mean = new LineSeries { Title = "replicates, mean", Color = ChartStyle.Colour(1), StrokeThickness = 2 };
             var ode = new LineSeries { Title = "ODE", Color = ChartStyle.Colour(0), StrokeThickness = 2, LineStyle = LineStyle.Dash };
             for (var t = 0; t < times.Length; t++)

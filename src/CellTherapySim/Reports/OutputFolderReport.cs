@@ -226,7 +226,7 @@ public static class OutputFolderReport
             }
             if (table.Has(name + "_q05") && table.Has(name + "_q95") && table.Has(name + "_mean"))
             {
-                var band = new OxyPlot.Series.AreaSeries { Title = "replicates, 90% band", Color = ChartStyle.Colour(1), Fill = OxyPlot.OxyColor.FromAColor(70, ChartStyle.Colour(1)), StrokeThickness = 0 };
+                var band = ChartStyle.Band("replicates, 90% band", ChartStyle.Colour(1), 70);
                 int low = table.Column(name + "_q05"), high = table.Column(name + "_q95");
                 for (var i = 0; i < times.Count; i++)
                 {
