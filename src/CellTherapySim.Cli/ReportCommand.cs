@@ -12,8 +12,8 @@ internal static class ReportCommand
 
     public static Command Create(IAnsiConsole console)
     {
-        var folder = new Argument<string>("DIR") { Description = "An output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity' (a partial one too), a --snapshots folder, or compare's --out FILE.csv." };
-        var output = new Option<string?>("--out") { Description = $"The HTML file to write (default: DIR/{DefaultName}, or FILE.html beside compare's FILE.csv).", HelpName = "FILE.html" };
+        var folder = new Argument<string>("DIR") { Description = "An output folder of 'simulate --study', 'fit', 'sweep' or 'sensitivity' (a partial one too), a --snapshots folder, or the --out FILE.csv of compare or of simulate for one animal." };
+        var output = new Option<string?>("--out") { Description = $"The HTML file to write (default: DIR/{DefaultName}, or FILE.html beside a FILE.csv).", HelpName = "FILE.html" };
         var force = CommonOptions.Force();
         var metric = new Option<string?>("--metric") { Description = "Sweep or sensitivity: the metric to chart, ENDPOINT:METRIC (e.g. TWL:peak). Default: the run's ranking metric.", HelpName = "ENDPOINT:METRIC" };
         var command = new Command("report", "Write one self-contained HTML report of an output folder (inline SVG and CSS, nothing fetched, no scripts): figures, tables, the run's command, model and tool version; a partial folder is reported as partial.")
