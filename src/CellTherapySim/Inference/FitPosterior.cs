@@ -12,7 +12,9 @@ namespace CellTherapySim.Inference;
 /// enters the equations — random effects on readout parameters (P0, W0, ImaxP, …) then only re-evaluate each animal's
 /// readouts and their sensitivities on the shared states — and one per animal when one does (k_act, …), each with only
 /// the sensitivity columns its equations need (<see cref="SensitivitySimulator"/>); per-animal gradients are mapped to
-/// the typical values, ωs and ηs by the chain rule. A simulation that fails makes the density −∞ (a rejected proposal),
+/// the typical values, ωs and ηs by the chain rule. The states' part of the gradient is accumulated as an adjoint:
+/// Σ ∂log L/∂f · ∂r/∂x per output time over every reading on a simulation (all animals sharing it), contracted with
+/// the state sensitivities ∂x/∂θ once per simulation — not the full readout sensitivities per animal and time. A simulation that fails makes the density −∞ (a rejected proposal),
 /// counted in <see cref="Failures"/>. One instance per chain (it owns its simulators); allocates nothing per animal
 /// beyond the simulations' results.
 /// </summary>
@@ -28,14 +30,15 @@ public sealed class FitPosterior : ILogDensity
     private readonly FitModel _fit;
     private readonly SensitivitySimulator _simulator;
     private readonly Simulator _plain;
-    private readonly ReadoutSensitivity _readout;
     private readonly double[] _parameters;
     private readonly double[][] _initial;
     private readonly Unit[] _units;
     private readonly double[] _theta, _dThetaDu, _gradTheta;
     private readonly double[] _individual, _gradIndividual;
-    private readonly double[] _predicted, _dPredicted, _states;
+    private readonly double[] _predicted, _readouts, _states, _adjoint;
+    private readonly double[][] _dReadoutdState, _dReadoutdParameter;
     private readonly int[] _stamp;
+    private readonly bool[] _adjointUsed;
     private int _unitStamp;
 
     /// <summary>Prepares the density of <paramref name="fit"/>.</summary>
@@ -45,9 +48,8 @@ public sealed class FitPosterior : ILogDensity
         var data = fit.Data;
         var model = fit.Compiled;
         // The sensitivities out of error control: the gradient is then that of the computed log density (see SensitivitySimulator).
-        _simulator = new SensitivitySimulator(model, fit.Free, fit.SolverOptions, controlSensitivities: false, reuseResults: true);
+        _simulator = new SensitivitySimulator(model, fit.Free, fit.SolverOptions, controlSensitivities: false, reuseResults: true, readoutSensitivities: false);
         _plain = new Simulator(model, SolverKind.Stiff, fit.SolverOptions);
-        _readout = new ReadoutSensitivity(model, fit.Free);
         _parameters = (double[])fit.BaseParameters.Clone();
         _initial = data.Scenarios.Select(s => model.InitialState(s.Injury)).ToArray();
         _units = Units(fit);
@@ -57,8 +59,12 @@ public sealed class FitPosterior : ILogDensity
         _individual = new double[fit.Free.Length];
         _gradIndividual = new double[fit.Free.Length];
         var times = data.Scenarios.Max(s => s.Times.Length);
-        (_predicted, _dPredicted) = (new double[times * model.ReadoutCount], new double[times * model.ReadoutCount * fit.Free.Length]);
-        (_states, _stamp) = (new double[model.StateCount], new int[times]);
+        int n = model.StateCount, nr = model.ReadoutCount;
+        (_predicted, _readouts) = (new double[times * nr], new double[nr]);
+        _dReadoutdState = Enumerable.Range(0, times).Select(_ => new double[nr * n]).ToArray();
+        _dReadoutdParameter = Enumerable.Range(0, times).Select(_ => new double[nr * model.ParameterCount]).ToArray();
+        (_states, _stamp) = (new double[n], new int[times]);
+        (_adjoint, _adjointUsed) = (new double[times * n], new bool[times]);
     }
 
     /// <summary>
@@ -118,10 +124,12 @@ public sealed class FitPosterior : ILogDensity
         lp += RandomEffectsPrior(q, gradient);
 
         SensitivityTrajectory? trajectory = null;
+        var typicalPending = false;   // the adjoint of a simulation with the typical values, flushed when it is replaced
         foreach (var unit in _units)
         {
             if (unit.Simulate)
             {
+                if (typicalPending) FlushAdjoint(trajectory!, _gradTheta);
                 var scenario = Prepare(q, unit.Scenario, unit.SimulatedAnimal);
                 try
                 {
@@ -129,6 +137,8 @@ public sealed class FitPosterior : ILogDensity
                 }
                 catch (SimulationException failure)
                 {
+                    Array.Clear(_adjoint);
+                    Array.Clear(_adjointUsed);
                     Failures++;
                     LastFailure = $"{Describe(unit)}: {failure.Message}";
                     return double.NegativeInfinity;
@@ -140,21 +150,26 @@ public sealed class FitPosterior : ILogDensity
             foreach (var r in unit.Readings)
             {
                 var reading = fit.Data.Readings[r];
-                var offset = Predict(trajectory!, reading.Time, reading.Endpoint, out var f);
+                var readout = Predict(trajectory!, reading.Time, reading.Endpoint, out var f);
                 lp += ReadingLikelihood(reading, f, out var dF, out var dSigma, out var sigmaIndex);
                 _gradTheta[sigmaIndex] += dSigma;
-                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * _dPredicted[offset + k];
+                Accumulate(reading.Time, readout, dF);
             }
             foreach (var m in unit.Means)
             {
                 var mean = fit.Data.Means[m];
-                var offset = Predict(trajectory!, mean.Time, mean.Endpoint, out var f);
+                var readout = Predict(trajectory!, mean.Time, mean.Endpoint, out var f);
                 lp += MeanLikelihood(mean, f, out var dF, out var dSigma, out var sigmaIndex);
                 _gradTheta[sigmaIndex] += dSigma;
-                for (var k = 0; k < fit.Free.Length; k++) _gradIndividual[k] += dF * _dPredicted[offset + k];
+                Accumulate(mean.Time, readout, dF);
             }
+            // An animal's own simulation: its states' part belongs to its individual parameters (then to its η).
+            // A shared one ran with the typical values, and random effects there move no state: straight to θ.
+            if (unit.SimulatedAnimal >= 0) FlushAdjoint(trajectory!, _gradIndividual);
+            else typicalPending = true;
             ChainIndividual(q, gradient, unit.Animal);
         }
+        if (typicalPending) FlushAdjoint(trajectory!, _gradTheta);
         if (!double.IsFinite(lp)) return double.NegativeInfinity;
         for (var i = 0; i < fit.PriorCount; i++) gradient[i] += _gradTheta[i] * _dThetaDu[i];
         return lp;
@@ -285,21 +300,60 @@ public sealed class FitPosterior : ILogDensity
 
     /// <summary>
     /// The prediction of <paramref name="endpoint"/> at day index <paramref name="time"/> for the current parameters, from
-    /// the simulated states; returns where its sensitivities start in <see cref="_dPredicted"/> (computed once per time and unit).
+    /// the simulated states; returns its readout index. The readouts and their partial derivatives ∂r/∂x and ∂r/∂θ there
+    /// are computed once per time and unit.
     /// </summary>
     private int Predict(SensitivityTrajectory trajectory, int time, int endpoint, out double f)
     {
         var model = _fit.Compiled;
-        int n = model.StateCount, nr = model.ReadoutCount, nf = _fit.Free.Length;
+        int n = model.StateCount, nr = model.ReadoutCount;
         if (_stamp[time] != _unitStamp)
         {
-            _readout.Evaluate(trajectory.Trajectory.Times[time], trajectory.Trajectory.States.AsSpan(time * n, n),
-                trajectory.StateSensitivities.AsSpan(time * n * nf, n * nf), _parameters, _predicted.AsSpan(time * nr, nr), _dPredicted.AsSpan(time * nr * nf, nr * nf));
+            var t = trajectory.Trajectory.Times[time];
+            trajectory.Trajectory.States.AsSpan(time * n, n).CopyTo(_states);
+            model.Readouts(t, _states, _parameters, _readouts);
+            _readouts.CopyTo(_predicted, time * nr);
+            model.ReadoutGradients(t, _states, _parameters, _dReadoutdState[time], _dReadoutdParameter[time]);
             _stamp[time] = _unitStamp;
         }
         var readout = model.Definition.Endpoints[endpoint].Readout;
         f = _predicted[time * nr + readout];
-        return (time * nr + readout) * nf;
+        return readout;
+    }
+
+    /// <summary>Adds ∂log L/∂f of a prediction of <paramref name="readout"/> at day index <paramref name="time"/>: its parameters' part to the individual gradient, its states' part to the adjoint.</summary>
+    private void Accumulate(int time, int readout, double dF)
+    {
+        var model = _fit.Compiled;
+        int n = model.StateCount, np = model.ParameterCount;
+        var free = _fit.Free;
+        var dParameter = _dReadoutdParameter[time];
+        for (var k = 0; k < free.Length; k++) _gradIndividual[k] += dF * dParameter[readout * np + free[k]];
+        var dState = _dReadoutdState[time];
+        var adjoint = _adjoint.AsSpan(time * n, n);
+        for (var i = 0; i < n; i++) adjoint[i] += dF * dState[readout * n + i];
+        _adjointUsed[time] = true;
+    }
+
+    /// <summary>Adds the adjoint contracted with the state sensitivities of <paramref name="trajectory"/>, Σₜ Σᵢ λₜᵢ ∂xᵢ/∂θ, to <paramref name="target"/> and clears it.</summary>
+    private void FlushAdjoint(SensitivityTrajectory trajectory, double[] target)
+    {
+        int n = _fit.Compiled.StateCount, nf = _fit.Free.Length;
+        var dx = trajectory.StateSensitivities;
+        for (var time = 0; time < _adjointUsed.Length; time++)
+        {
+            if (!_adjointUsed[time]) continue;
+            var adjoint = _adjoint.AsSpan(time * n, n);
+            for (var i = 0; i < n; i++)
+            {
+                var lambda = adjoint[i];
+                if (lambda == 0) continue;
+                var row = (time * n + i) * nf;
+                for (var k = 0; k < nf; k++) target[k] += lambda * dx[row + k];
+            }
+            adjoint.Clear();
+            _adjointUsed[time] = false;
+        }
     }
 
     /// <summary>The prediction of <paramref name="endpoint"/> at day index <paramref name="time"/> for the current parameters, from the simulated states.</summary>
@@ -307,8 +361,8 @@ public sealed class FitPosterior : ILogDensity
     {
         var model = _fit.Compiled;
         trajectory.States.AsSpan(time * model.StateCount, model.StateCount).CopyTo(_states);
-        model.Readouts(trajectory.Times[time], _states, _parameters, _predicted);
-        return _predicted[model.Definition.Endpoints[endpoint].Readout];
+        model.Readouts(trajectory.Times[time], _states, _parameters, _readouts);
+        return _readouts[model.Definition.Endpoints[endpoint].Readout];
     }
 
     /// <summary>One reading's log-likelihood at the prediction f, with ∂/∂f, ∂/∂σ and σ's coordinate.</summary>

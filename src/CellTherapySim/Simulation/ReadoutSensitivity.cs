@@ -22,6 +22,14 @@ internal sealed class ReadoutSensitivity
         (_x, _readouts, _dReadoutdState, _dReadoutdParameter) = (new double[n], new double[nr], new double[nr * n], new double[nr * model.ParameterCount]);
     }
 
+    /// <summary>The readouts alone into <paramref name="readouts"/> (nr) at day <paramref name="t"/>, states <paramref name="x"/> and <paramref name="parameters"/>.</summary>
+    public void Values(double t, ReadOnlySpan<double> x, double[] parameters, Span<double> readouts)
+    {
+        x.CopyTo(_x);
+        _model.Readouts(t, _x, parameters, _readouts);
+        _readouts.CopyTo(readouts);
+    }
+
     /// <summary>
     /// Readouts into <paramref name="readouts"/> (nr) and their sensitivities into <paramref name="sensitivities"/>
     /// (row-major nr×nf) at day <paramref name="t"/>, states <paramref name="x"/> (n), state sensitivities
@@ -30,9 +38,7 @@ internal sealed class ReadoutSensitivity
     public void Evaluate(double t, ReadOnlySpan<double> x, ReadOnlySpan<double> dx, double[] parameters, Span<double> readouts, Span<double> sensitivities)
     {
         int n = _model.StateCount, nr = _model.ReadoutCount, np = _model.ParameterCount, nf = _free.Length;
-        x.CopyTo(_x);
-        _model.Readouts(t, _x, parameters, _readouts);
-        _readouts.CopyTo(readouts);
+        Values(t, x, parameters, readouts);
         _model.ReadoutGradients(t, _x, parameters, _dReadoutdState, _dReadoutdParameter);
         for (var r = 0; r < nr; r++)
             for (var k = 0; k < nf; k++)

@@ -43,7 +43,7 @@ public sealed class SensitivitySimulator
     private readonly ReadoutSensitivity _readoutSensitivity;
     private readonly Dictionary<(ulong Zero, ulong Dosed, ulong Integrate), Reduction> _reductions = [];
     private double[] _output = [];
-    private readonly bool _reuseResults;
+    private readonly bool _reuseResults, _readoutSensitivities;
     private readonly Dictionary<int, Buffers> _buffers = [];
     private readonly DoseEventBuffer _doseEvents;
     private readonly double[] _zeroSensitivities;
@@ -61,11 +61,13 @@ public sealed class SensitivitySimulator
     /// in the error control unless <paramref name="controlSensitivities"/> is false (see the remarks). With
     /// <paramref name="reuseResults"/> each result's arrays are those of the previous result with as many output times,
     /// overwritten (nothing large is allocated per call: for a caller that is done with a result before the next one).
+    /// Without <paramref name="readoutSensitivities"/> the results' <see cref="SensitivityTrajectory.ReadoutSensitivities"/>
+    /// stay 0, for a caller that forms its own from the states' (as a fit's density does, animal by animal).
     /// </summary>
     public SensitivitySimulator(CompiledModel model, IReadOnlyList<int> freeParameters, SolverOptions? options = null, bool controlSensitivities = true,
-        bool reuseResults = false)
+        bool reuseResults = false, bool readoutSensitivities = true)
     {
-        (_controlSensitivities, _reuseResults) = (controlSensitivities, reuseResults);
+        (_controlSensitivities, _reuseResults, _readoutSensitivities) = (controlSensitivities, reuseResults, readoutSensitivities);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(freeParameters);
         foreach (var k in freeParameters)
@@ -146,8 +148,11 @@ public sealed class SensitivitySimulator
                 for (var c = 0; c < m; c++) dStates[(time * n + states[a]) * nf + active[c]] = output[row + k + a * m + c];
             }
             Array.Copy(_x, 0, trajectoryStates, time * n, n);
-            _readoutSensitivity.Evaluate(times[time], _x, dStates.AsSpan(time * n * nf, n * nf), parameters,
-                readouts.AsSpan(time * nr, nr), dReadouts.AsSpan(time * nr * nf, nr * nf));
+            if (_readoutSensitivities)
+                _readoutSensitivity.Evaluate(times[time], _x, dStates.AsSpan(time * n * nf, n * nf), parameters,
+                    readouts.AsSpan(time * nr, nr), dReadouts.AsSpan(time * nr * nf, nr * nf));
+            else
+                _readoutSensitivity.Values(times[time], _x, parameters, readouts.AsSpan(time * nr, nr));
         }
         if (_reuseResults)
         {

@@ -67,6 +67,19 @@ public class SensitivitySimulatorTests
     }
 
     [Fact]
+    public void WithoutReadoutSensitivitiesTheStatesAndReadoutsAreTheSameAndTheReadoutSensitivitiesZero()
+    {
+        var free = SensitivityAccuracyTests.Free(DefaultFree);
+        var full = Run(new SensitivitySimulator(Model, free));
+        var lean = Run(new SensitivitySimulator(Model, free, readoutSensitivities: false));
+        Assert.Equal(full.Trajectory.States, lean.Trajectory.States);
+        Assert.Equal(full.Trajectory.Readouts, lean.Trajectory.Readouts);
+        Assert.Equal(full.StateSensitivities, lean.StateSensitivities);
+        Assert.Contains(full.ReadoutSensitivities, v => v != 0);
+        Assert.All(lean.ReadoutSensitivities, v => Assert.Equal(0, v));
+    }
+
+    [Fact]
     public void IntegrationAllocatesNothingPerStep()
     {
         var equations = Model.Sensitivities(SensitivityAccuracyTests.Free(DefaultFree));
