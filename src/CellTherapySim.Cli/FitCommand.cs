@@ -20,7 +20,7 @@ internal static class FitCommand
         var model = CommonOptions.Model();
         var data = new Option<string>("--data") { Description = "Study data: individual animals (ID,GROUP,INJURY,TIME,EVID,AMT,ROUTE,DVID,DV,CENS) or group summaries (GROUP,TIME,DVID,MEAN,SD,N).", HelpName = "FILE", Required = true };
         var design = new Option<string?>("--design") { Description = "For summary data: the study's observations file (CSV) or study file (YAML), which gives the groups' injuries and regimens.", HelpName = "FILE" };
-        var output = new Option<string>("--out") { Description = "Folder for draws-chain-N.csv (CmdStan CSV), log-lik-chain-N.csv, summary.csv, ppc.csv, loo.csv and, for individual animals, ipred.csv (and individuals.csv with random effects).", HelpName = "DIR", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for draws-chain-N.csv (CmdStan CSV), log-lik-chain-N.csv, summary.csv, ppc.csv, loo.csv and, for individual animals, log-lik-animal-chain-N.csv, loo-animal.csv, ipred.csv (and individuals.csv with random effects).", HelpName = "DIR", Required = true };
         var free = new Option<string?>("--free") { Description = "Comma-separated free parameters (default: those the model marks as fitted). Priors come from the model file.", HelpName = "NAMES" };
         var randomEffects = new Option<string?>("--random-effects") { Description = "Comma-separated parameters that vary between animals (log-normal, logit-normal if bounded in (0, 1); ω ~ half-normal(0, 0.5)); added to the free parameters when not free. Needs individual data.", HelpName = "NAMES" };
         var centred = new Option<string>("--centred")
@@ -129,7 +129,7 @@ internal static class FitCommand
         IReadOnlyList<ChainResult> chains;
         try
         {
-            chains = ChainProgressDisplay.Run(console, settings, progress => FitRunner.Run(fit, settings, FitFiles.ChainWriters(folder, dataPath), progress, cancellation.Token));
+            chains = ChainProgressDisplay.Run(console, settings, progress => FitRunner.Run(fit, settings, FitFiles.ChainWriters(folder, fit.Data), progress, cancellation.Token));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -176,7 +176,18 @@ internal static class FitCommand
         LooFiles.Write(folder, loo);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"PSIS-LOO: elpd_loo {loo.ElpdLoo:F1} (SE {loo.ElpdLooSe:F1}), p_loo {loo.PLoo:F1} (SE {loo.PLooSe:F1}), looic {loo.Looic:F1} (SE {loo.LooicSe:F1}); Pareto k > {loo.KThreshold:0.##} for {loo.HighParetoKCount} of {loo.Observations} readings{(loo.ConstantCount > 0 ? $" ({loo.ConstantCount} with the same log-likelihood in every draw, exact)" : "")}{(loo.HighParetoKCount > 0 ? " — their LOO estimates are unreliable: with random effects, leave one animal out instead" : "")}."));
-        console.MarkupLineInterpolated($"Wrote {folder}/draws-chain-1..{settings.Chains}.csv, log-lik-chain-1..{settings.Chains}.csv, {string.Join(", ", written)} and {LooFiles.Loo}.");
+        written.Add(LooFiles.Loo);
+        var logLikFiles = $"log-lik-chain-1..{settings.Chains}.csv";
+        if (fit.Data.AnimalNames.Count > 0)
+        {
+            var byAnimal = FitLoo.Compute(folder, LooUnit.Animal);
+            LooFiles.Write(folder, byAnimal, LooFiles.AnimalLoo);
+            written.Add(LooFiles.AnimalLoo);
+            logLikFiles += $", log-lik-animal-chain-1..{settings.Chains}.csv";
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Leaving out one animal at a time (PSIS over each animal's summed log-likelihood): elpd_loo {byAnimal.ElpdLoo:F1} (SE {byAnimal.ElpdLooSe:F1}), p_loo {byAnimal.PLoo:F1}; Pareto k > {byAnimal.KThreshold:0.##} for {byAnimal.HighParetoKCount} of {byAnimal.Observations} animals{(byAnimal.HighParetoKCount > 0 ? " — PSIS cannot stand in for leaving those out: refit without each (or K-fold by animal) for an exact answer" : "")}."));
+        }
+        console.MarkupLineInterpolated($"Wrote {folder}/draws-chain-1..{settings.Chains}.csv, {logLikFiles}, {string.Join(", ", written)}.");
         return interrupted ? 130 : CliApp.Success;
     }
 

@@ -91,6 +91,9 @@ public sealed record FitData(
         return new FitData(source, scenarios, [], means, means.Select(m => m.Endpoint).Distinct().Order().ToList(), [], groups);
     }
 
+    /// <summary>Per pointwise log-likelihood term (readings, then group means, as <see cref="FitPosterior.LogLikelihoods"/>), its animal's index, or -1 for a group mean.</summary>
+    public int[] AnimalOfObservations() => Readings.Select(r => r.Animal).Concat(Means.Select(_ => -1)).ToArray();
+
     /// <summary>The index of a data endpoint (the readers have checked that the model has it).</summary>
     private static int Endpoint(ModelDefinition model, string endpoint) =>
         model.EndpointIndex(endpoint) is var index and >= 0 ? index : throw new ArgumentException($"unknown endpoint '{endpoint}'", nameof(endpoint));

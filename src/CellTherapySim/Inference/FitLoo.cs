@@ -2,26 +2,40 @@ using CellTherapySim.Inference.Diagnostics;
 
 namespace CellTherapySim.Inference;
 
-/// <summary>PSIS-LOO of a fit folder: its chains' pointwise log-likelihoods (log-lik-chain-N.csv) pooled over chains.</summary>
+/// <summary>What PSIS-LOO leaves out: one observation (reading or group mean), or one animal with all its readings.</summary>
+public enum LooUnit
+{
+    /// <summary>One observation at a time (log-lik-chain-N.csv).</summary>
+    Observation,
+
+    /// <summary>One animal at a time (log-lik-animal-chain-N.csv): leave-one-group-out, the question of a new animal.</summary>
+    Animal,
+}
+
+/// <summary>PSIS-LOO of a fit folder: its chains' pointwise (or per-animal) log-likelihoods pooled over chains.</summary>
 public static class FitLoo
 {
-    /// <summary>The pattern of the pointwise log-likelihood files.</summary>
-    public const string FilePattern = "log-lik-chain-*.csv";
+    /// <summary>The pattern of the log-likelihood files for <paramref name="unit"/>.</summary>
+    public static string FilePattern(LooUnit unit) => unit == LooUnit.Animal ? "log-lik-animal-chain-*.csv" : "log-lik-chain-*.csv";
 
-    /// <summary>PSIS-LOO of the fit in <paramref name="folder"/>.</summary>
+    /// <summary>PSIS-LOO of the fit in <paramref name="folder"/>, leaving out one <paramref name="unit"/> at a time.</summary>
     /// <exception cref="InputException">The folder has no log-likelihood file, or its chains disagree on the observations.</exception>
-    public static PsisLoo Compute(string folder)
+    public static PsisLoo Compute(string folder, LooUnit unit = LooUnit.Observation)
     {
-        var files = Directory.Exists(folder) ? Directory.GetFiles(folder, FilePattern).OrderBy(ChainNumber).ToList() : [];
+        var pattern = FilePattern(unit);
+        var (prefix, variable) = unit == LooUnit.Animal ? ("log-lik-animal-chain-", "log_lik_animal.") : ("log-lik-chain-", "log_lik.");
+        var files = Directory.Exists(folder) ? Directory.GetFiles(folder, pattern).OrderBy(f => ChainNumber(f, prefix)).ToList() : [];
         if (files.Count == 0)
-            throw new InputException(folder, $"no pointwise log-likelihood ({FilePattern}); it is written by 'ctsim fit' since the hierarchical-fit issue: rerun the fit");
+            throw new InputException(folder, unit == LooUnit.Animal
+                ? $"no per-animal log-likelihood ({pattern}); it is written by 'ctsim fit' of individual animals (not of group means) since per-animal LOO: rerun the fit"
+                : $"no pointwise log-likelihood ({pattern}); it is written by 'ctsim fit' since the hierarchical-fit issue: rerun the fit");
         var logLik = new List<double[]>();
         var chains = new List<int>();
         int? observations = null;
         foreach (var (file, chain) in files.Select((f, i) => (f, i + 1)))
         {
             var csv = CmdStanCsvReader.Read(file);
-            var columns = csv.ColumnNames.Select((name, i) => (name, i)).Where(x => x.name.StartsWith("log_lik.", StringComparison.Ordinal)).Select(x => x.i).ToArray();
+            var columns = csv.ColumnNames.Select((name, i) => (name, i)).Where(x => x.name.StartsWith(variable, StringComparison.Ordinal)).Select(x => x.i).ToArray();
             if (observations is { } n && n != columns.Length)
                 throw new InputException(file, $"{columns.Length} observations, but the first chain has {n}");
             observations = columns.Length;
@@ -35,6 +49,6 @@ public static class FitLoo
         return PsisLooEstimator.Compute(logLik.ToArray(), chains.ToArray());
     }
 
-    private static int ChainNumber(string file) =>
-        int.TryParse(Path.GetFileNameWithoutExtension(file)["log-lik-chain-".Length..], out var n) ? n : int.MaxValue;
+    private static int ChainNumber(string file, string prefix) =>
+        int.TryParse(Path.GetFileNameWithoutExtension(file)[prefix.Length..], out var n) ? n : int.MaxValue;
 }

@@ -15,7 +15,7 @@ public static class FitFiles
 
     /// <summary>The names of every file a fit writes (patterns for the chains' files).</summary>
     public static IReadOnlyList<string> Patterns { get; } =
-        ["draws-chain-*.csv", "log-lik-chain-*.csv", Summary, Ppc, LooFiles.Loo, IndividualFiles.Individuals, IndividualFiles.Ipred];
+        ["draws-chain-*.csv", "log-lik-chain-*.csv", "log-lik-animal-chain-*.csv", Summary, Ppc, LooFiles.Loo, LooFiles.AnimalLoo, IndividualFiles.Individuals, IndividualFiles.Ipred];
 
     /// <summary>Summaries of lp__ and every parameter over the chains' draws after warm-up (chains with no draws left out).</summary>
     public static IReadOnlyList<VariableSummary> Summarise(FitModel fit, IReadOnlyList<ChainResult> chains)
@@ -61,19 +61,27 @@ public static class FitFiles
     /// <summary>The pointwise log-likelihood file of chain <paramref name="chain"/> (1-based) in a fit folder.</summary>
     public static string LogLikelihoodFile(string folder, int chain) => Path.Combine(folder, $"log-lik-chain-{chain}.csv");
 
+    /// <summary>The per-animal log-likelihood file of chain <paramref name="chain"/> (1-based) in a fit folder.</summary>
+    public static string AnimalLogLikelihoodFile(string folder, int chain) => Path.Combine(folder, $"log-lik-animal-chain-{chain}.csv");
+
     /// <summary>
-    /// The chain writers of a fit into <paramref name="folder"/> (created): draws-chain-N.csv and log-lik-chain-N.csv in
-    /// CmdStan's layout, with <paramref name="dataFile"/> and each file's own path in the settings comments.
+    /// The chain writers of a fit of <paramref name="data"/> into <paramref name="folder"/> (created): draws-chain-N.csv,
+    /// log-lik-chain-N.csv and, for individual animals, log-lik-animal-chain-N.csv in CmdStan's layout, with the data
+    /// file and each file's own path in the settings comments.
     /// </summary>
-    public static Func<CmdStanSettings, IReadOnlyList<string>, int, IChainWriter> ChainWriters(string folder, string dataFile)
+    public static Func<CmdStanSettings, IReadOnlyList<string>, int, IChainWriter> ChainWriters(string folder, FitData data)
     {
         Directory.CreateDirectory(folder);
+        var animalOf = data.AnimalOfObservations();
+        var animals = data.AnimalNames.Count;
         return (settings, names, observations) =>
         {
-            var (draws, logLik) = (ChainFile(folder, settings.ChainId), LogLikelihoodFile(folder, settings.ChainId));
-            return new FitChainWriter(
-                CmdStanCsvWriter.Create(draws, settings with { DataFile = dataFile, OutputFile = draws }, names),
-                CmdStanCsvWriter.Create(logLik, settings with { DataFile = dataFile, OutputFile = logLik }, FitChainWriter.LogLikelihoodNames(observations)));
+            CmdStanCsvWriter Open(string path, IReadOnlyList<string> columns) =>
+                CmdStanCsvWriter.Create(path, settings with { DataFile = data.Source, OutputFile = path }, columns);
+            var draws = Open(ChainFile(folder, settings.ChainId), names);
+            var logLik = Open(LogLikelihoodFile(folder, settings.ChainId), FitChainWriter.LogLikelihoodNames(observations));
+            var perAnimal = animals > 0 ? Open(AnimalLogLikelihoodFile(folder, settings.ChainId), FitChainWriter.AnimalLogLikelihoodNames(animals)) : null;
+            return new FitChainWriter(draws, logLik, perAnimal, animalOf, animals);
         };
     }
 

@@ -2,16 +2,19 @@ using CellTherapySim.Inference.Diagnostics;
 
 namespace CellTherapySim.Output;
 
-/// <summary>Writes a fit's loo.csv: estimate and SE of elpd_loo, p_loo and looic, the Pareto k threshold, the counts of k by category and of observations with a constant log-likelihood.</summary>
+/// <summary>Writes a fit's loo.csv (and loo-animal.csv, leaving out one animal at a time): estimate and SE of elpd_loo, p_loo and looic, the Pareto k threshold, the counts of k by category and of observations with a constant log-likelihood.</summary>
 public static class LooFiles
 {
     /// <summary>The file in a fit folder.</summary>
     public const string Loo = "loo.csv";
 
-    /// <summary>Writes loo.csv into <paramref name="folder"/>: QUANTITY,ESTIMATE,SE (counts of Pareto k without an SE).</summary>
-    public static void Write(string folder, PsisLoo loo)
+    /// <summary>The leave-one-animal-out file in a fit folder of individual animals.</summary>
+    public const string AnimalLoo = "loo-animal.csv";
+
+    /// <summary>Writes <paramref name="file"/> (loo.csv or loo-animal.csv) into <paramref name="folder"/>: QUANTITY,ESTIMATE,SE (counts of Pareto k without an SE).</summary>
+    public static void Write(string folder, PsisLoo loo, string file = Loo)
     {
-        ResultFile.Write(Path.Combine(folder, Loo), writer =>
+        ResultFile.Write(Path.Combine(folder, file), writer =>
         {
             writer.WriteLine("QUANTITY,ESTIMATE,SE");
             void Row(string name, double estimate, double? se) =>

@@ -79,7 +79,7 @@ public class FitCommandTests
         var (exit, _, error) = RunCli(fit);
         Assert.True(exit == 0, error);
         var summary = File.ReadAllText(Path.Combine(folder, "summary.csv"));
-        Assert.StartsWith($"ctsim: error: --out: '{folder}' already holds results (draws-chain-1.csv, ipred.csv, log-lik-chain-1.csv, loo.csv and 2 more); give --force to replace them",
+        Assert.StartsWith($"ctsim: error: --out: '{folder}' already holds results (draws-chain-1.csv, ipred.csv, log-lik-animal-chain-1.csv, log-lik-chain-1.csv and 4 more); give --force to replace them",
             RunBadInput(fit));
         Assert.Equal(summary, File.ReadAllText(Path.Combine(folder, "summary.csv")));
         (exit, var output, error) = RunCli([.. fit, "--force"]);
@@ -107,7 +107,8 @@ public class FitCommandTests
         process.WaitForExit();
         Assert.True(DrawLines(partial) >= 20);
         Assert.True(File.Exists(Path.Combine(folder, "log-lik-chain-1.csv.partial")));
-        foreach (var final in new[] { "draws-chain-1.csv", "log-lik-chain-1.csv", "summary.csv", "ppc.csv", "loo.csv", "ipred.csv" })
+        Assert.True(File.Exists(Path.Combine(folder, "log-lik-animal-chain-1.csv.partial")));
+        foreach (var final in new[] { "draws-chain-1.csv", "log-lik-chain-1.csv", "log-lik-animal-chain-1.csv", "summary.csv", "ppc.csv", "loo.csv", "loo-animal.csv", "ipred.csv" })
             Assert.False(File.Exists(Path.Combine(folder, final)), $"{final} exists after the fit was killed");
         // A new fit into the folder is refused until --force, which removes the partial files too.
         Assert.Contains("draws-chain-1.csv.partial", RunBadInput("fit", "--data", Observations, "--out", folder));

@@ -36,7 +36,7 @@ public class FitRunnerTests
         var folder = InputTestSupport.CreateTempDirectory();
         // v2's default set includes rho_S, only weakly informed by this design (Cramér–Rao SD of log rho_S 0.43, MODEL.md);
         // with adapt_delta 0.8 a few transitions diverge (3 of 600), so the chains take smaller steps: 0.9, as Stan advises.
-        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 2, Warmup: 600, Draws: 600, Seed: 5, AdaptDelta: 0.9, DenseMetric: true), FitFiles.ChainWriters(folder, "simulated"));
+        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 2, Warmup: 600, Draws: 600, Seed: 5, AdaptDelta: 0.9, DenseMetric: true), FitFiles.ChainWriters(folder, fit.Data));
         var summary = FitFiles.Summarise(fit, chains);
 
         var truths = fit.Free.Select(i => truth[i]).Concat(data.Endpoints.Select(e => Model.Endpoints[e].ErrorSd)).ToArray();
@@ -60,7 +60,7 @@ public class FitRunnerTests
         var animals = ObservationCsvReader.Read(Path.Combine(InputTestSupport.RepositoryRoot(), "models", "data", "cci-iv-day7", "observations.csv"), Model);
         var fit = new FitModel(Compiled, FitData.FromAnimals("observations.csv", animals, Model), new FitSettings());
         var folder = InputTestSupport.CreateTempDirectory();
-        var chains = FitRunner.Run(fit, new FitRunSettings(DenseMetric: true), FitFiles.ChainWriters(folder, "observations.csv"));
+        var chains = FitRunner.Run(fit, new FitRunSettings(DenseMetric: true), FitFiles.ChainWriters(folder, fit.Data));
         Assert.All(chains, c => Assert.Equal(0, c.Divergences));
         Assert.All(FitFiles.Summarise(fit, chains), row => Assert.True(row.Rhat <= 1.01, $"{row.Variable}: R-hat {row.Rhat:F4}"));
         Directory.Delete(folder, recursive: true);
@@ -78,10 +78,10 @@ public class FitRunnerTests
         var fit = SmallFit();
         var folder = InputTestSupport.CreateTempDirectory();
         var settings = new FitRunSettings(Chains: 2, Warmup: 60, Draws: 40, Seed: 9);
-        var one = FitRunner.Run(fit, settings with { Threads = 1 }, FitFiles.ChainWriters(Path.Combine(folder, "one"), "simulated"));
-        var two = FitRunner.Run(fit, settings with { Threads = 2 }, FitFiles.ChainWriters(Path.Combine(folder, "two"), "simulated"));
+        var one = FitRunner.Run(fit, settings with { Threads = 1 }, FitFiles.ChainWriters(Path.Combine(folder, "one"), fit.Data));
+        var two = FitRunner.Run(fit, settings with { Threads = 2 }, FitFiles.ChainWriters(Path.Combine(folder, "two"), fit.Data));
         for (var c = 0; c < 2; c++) Assert.Equal(one[c].Draws.SelectMany(d => d), two[c].Draws.SelectMany(d => d));
-        var different = FitRunner.Run(fit, settings with { Seed = 10 }, FitFiles.ChainWriters(Path.Combine(folder, "other"), "simulated"));
+        var different = FitRunner.Run(fit, settings with { Seed = 10 }, FitFiles.ChainWriters(Path.Combine(folder, "other"), fit.Data));
         Assert.NotEqual(one[0].Draws.SelectMany(d => d), different[0].Draws.SelectMany(d => d));
         Directory.Delete(folder, recursive: true);
     }
@@ -92,7 +92,7 @@ public class FitRunnerTests
         var fit = SmallFit();
         var folder = InputTestSupport.CreateTempDirectory();
         using var cancellation = new CancellationTokenSource();
-        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 1, Warmup: 50, Draws: 500, Seed: 2), FitFiles.ChainWriters(folder, "simulated"),
+        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 1, Warmup: 50, Draws: 500, Seed: 2), FitFiles.ChainWriters(folder, fit.Data),
             p => { if (!p.Warmup && p.Iteration == 50 + 25) cancellation.Cancel(); }, cancellation.Token);
         var chain = Assert.Single(chains);
         Assert.False(chain.Completed);
@@ -111,7 +111,7 @@ public class FitRunnerTests
     {
         var fit = SmallFit();
         var folder = InputTestSupport.CreateTempDirectory();
-        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 1, Warmup: 40, Draws: 20, Seed: 4), FitFiles.ChainWriters(folder, "simulated"));
+        var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 1, Warmup: 40, Draws: 20, Seed: 4), FitFiles.ChainWriters(folder, fit.Data));
         var draws = CmdStanCsvReader.Read(FitFiles.ChainFile(folder, 1));
         var logLik = CmdStanCsvReader.Read(FitFiles.LogLikelihoodFile(folder, 1));
         var observations = fit.Data.Readings.Count;
@@ -132,6 +132,18 @@ public class FitRunnerTests
             var sum = logLik.Draws[d].Skip(CmdStanCsvWriter.SamplerColumns.Count).Sum();
             Assert.Equal(draws.Draws[d][0], prior + sum, 1e-3);
         }
+        // Per animal: each column the sum of that animal's readings (written to 17 significant digits, so equal to rounding).
+        var perAnimal = CmdStanCsvReader.Read(FitFiles.AnimalLogLikelihoodFile(folder, 1));
+        var animals = fit.Data.AnimalNames.Count;
+        Assert.Equal(FitChainWriter.AnimalLogLikelihoodNames(animals), perAnimal.ColumnNames.Skip(CmdStanCsvWriter.SamplerColumns.Count));
+        Assert.Equal(logLik.Draws.Count, perAnimal.Draws.Count);
+        for (var d = 0; d < logLik.Draws.Count; d++)
+            for (var a = 0; a < animals; a++)
+            {
+                var expected = fit.Data.Readings.Select((r, i) => (r, i)).Where(x => x.r.Animal == a)
+                    .Sum(x => logLik.Draws[d][CmdStanCsvWriter.SamplerColumns.Count + x.i]);
+                Assert.Equal(expected, perAnimal.Draws[d][CmdStanCsvWriter.SamplerColumns.Count + a], 1e-9);
+            }
         Directory.Delete(folder, recursive: true);
     }
 }

@@ -56,7 +56,7 @@ public class HierarchicalCoverageTests(ITestOutputHelper output)
             var data = FitData.FromAnimals($"study-{seed}", animals, study.Model);
             var fit = new FitModel(compiled, data, new FitSettings(Free, RandomEffects, Parameters: generating));
             var folder = InputTestSupport.CreateTempDirectory();
-            var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 2, Warmup: 300, Draws: 300, Seed: seed, DenseMetric: true), FitFiles.ChainWriters(folder, data.Source));
+            var chains = FitRunner.Run(fit, new FitRunSettings(Chains: 2, Warmup: 300, Draws: 300, Seed: seed, DenseMetric: true), FitFiles.ChainWriters(folder, fit.Data));
             var summary = FitFiles.Summarise(fit, chains).ToDictionary(r => r.Variable);
             Directory.Delete(folder, recursive: true);
 
