@@ -16,14 +16,18 @@ public enum LooUnit
 public static class FitLoo
 {
     /// <summary>The pattern of the log-likelihood files for <paramref name="unit"/>.</summary>
-    public static string FilePattern(LooUnit unit) => unit == LooUnit.Animal ? "log-lik-animal-chain-*.csv" : "log-lik-chain-*.csv";
+    public static string FilePattern(LooUnit unit) => Names(unit).Prefix + "*.csv";
+
+    /// <summary>The file name before the chain number and the column names' variable, for <paramref name="unit"/>.</summary>
+    private static (string Prefix, string Variable) Names(LooUnit unit) =>
+        unit == LooUnit.Animal ? ("log-lik-animal-chain-", "log_lik_animal.") : ("log-lik-chain-", "log_lik.");
 
     /// <summary>PSIS-LOO of the fit in <paramref name="folder"/>, leaving out one <paramref name="unit"/> at a time.</summary>
     /// <exception cref="InputException">The folder has no log-likelihood file, or its chains disagree on the observations.</exception>
     public static PsisLoo Compute(string folder, LooUnit unit = LooUnit.Observation)
     {
         var pattern = FilePattern(unit);
-        var (prefix, variable) = unit == LooUnit.Animal ? ("log-lik-animal-chain-", "log_lik_animal.") : ("log-lik-chain-", "log_lik.");
+        var (prefix, variable) = Names(unit);
         var files = Directory.Exists(folder) ? Directory.GetFiles(folder, pattern).OrderBy(f => ChainNumber(f, prefix)).ToList() : [];
         if (files.Count == 0)
             throw new InputException(folder, unit == LooUnit.Animal

@@ -15,7 +15,7 @@ public static class FitFiles
 
     /// <summary>The names of every file a fit writes (patterns for the chains' files).</summary>
     public static IReadOnlyList<string> Patterns { get; } =
-        ["draws-chain-*.csv", "log-lik-chain-*.csv", "log-lik-animal-chain-*.csv", Summary, Ppc, LooFiles.Loo, LooFiles.AnimalLoo, IndividualFiles.Individuals, IndividualFiles.Ipred];
+        ["draws-chain-*.csv", FitLoo.FilePattern(LooUnit.Observation), FitLoo.FilePattern(LooUnit.Animal), Summary, Ppc, LooFiles.Loo, LooFiles.AnimalLoo, IndividualFiles.Individuals, IndividualFiles.Ipred];
 
     /// <summary>Summaries of lp__ and every parameter over the chains' draws after warm-up (chains with no draws left out).</summary>
     public static IReadOnlyList<VariableSummary> Summarise(FitModel fit, IReadOnlyList<ChainResult> chains)
