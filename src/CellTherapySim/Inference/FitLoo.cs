@@ -16,18 +16,22 @@ public enum LooUnit
 public static class FitLoo
 {
     /// <summary>The pattern of the log-likelihood files for <paramref name="unit"/>.</summary>
-    public static string FilePattern(LooUnit unit) => Names(unit).Prefix + "*.csv";
+    public static string FilePattern(LooUnit unit) => Prefix(unit) + "*.csv";
 
-    /// <summary>The file name before the chain number and the column names' variable, for <paramref name="unit"/>.</summary>
-    private static (string Prefix, string Variable) Names(LooUnit unit) =>
-        unit == LooUnit.Animal ? ("log-lik-animal-chain-", "log_lik_animal.") : ("log-lik-chain-", "log_lik.");
+    /// <summary>The log-likelihood file of chain <paramref name="chain"/> (1-based) for <paramref name="unit"/>, e.g. log-lik-chain-1.csv.</summary>
+    public static string FileName(LooUnit unit, int chain) => $"{Prefix(unit)}{chain}.csv";
+
+    /// <summary>The generated-quantities variable of the columns for <paramref name="unit"/>: log_lik (log_lik.1 …) or log_lik_animal.</summary>
+    public static string Variable(LooUnit unit) => unit == LooUnit.Animal ? "log_lik_animal" : "log_lik";
+
+    private static string Prefix(LooUnit unit) => unit == LooUnit.Animal ? "log-lik-animal-chain-" : "log-lik-chain-";
 
     /// <summary>PSIS-LOO of the fit in <paramref name="folder"/>, leaving out one <paramref name="unit"/> at a time.</summary>
     /// <exception cref="InputException">The folder has no log-likelihood file, or its chains disagree on the observations.</exception>
     public static PsisLoo Compute(string folder, LooUnit unit = LooUnit.Observation)
     {
         var pattern = FilePattern(unit);
-        var (prefix, variable) = Names(unit);
+        var (prefix, variable) = (Prefix(unit), Variable(unit) + ".");
         var files = Directory.Exists(folder) ? Directory.GetFiles(folder, pattern).OrderBy(f => ChainNumber(f, prefix)).ToList() : [];
         if (files.Count == 0)
             throw new InputException(folder, unit == LooUnit.Animal

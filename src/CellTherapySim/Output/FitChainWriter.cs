@@ -19,10 +19,10 @@ public sealed class FitChainWriter(CmdStanCsvWriter draws, CmdStanCsvWriter logL
     private readonly double[] _animals = new double[animals];
 
     /// <summary>The column names of <paramref name="observations"/> pointwise log-likelihoods: log_lik.1 … log_lik.N.</summary>
-    public static IReadOnlyList<string> LogLikelihoodNames(int observations) => Names("log_lik", observations);
+    public static IReadOnlyList<string> LogLikelihoodNames(int observations) => Names(FitLoo.Variable(LooUnit.Observation), observations);
 
     /// <summary>The column names of <paramref name="animals"/> animals' log-likelihoods: log_lik_animal.1 … log_lik_animal.A.</summary>
-    public static IReadOnlyList<string> AnimalLogLikelihoodNames(int animals) => Names("log_lik_animal", animals);
+    public static IReadOnlyList<string> AnimalLogLikelihoodNames(int animals) => Names(FitLoo.Variable(LooUnit.Animal), animals);
 
     private static string[] Names(string variable, int count) => Enumerable.Range(1, count).Select(i => $"{variable}.{i}").ToArray();
 

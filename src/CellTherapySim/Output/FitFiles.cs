@@ -59,10 +59,10 @@ public static class FitFiles
     public static string ChainFile(string folder, int chain) => Path.Combine(folder, $"draws-chain-{chain}.csv");
 
     /// <summary>The pointwise log-likelihood file of chain <paramref name="chain"/> (1-based) in a fit folder.</summary>
-    public static string LogLikelihoodFile(string folder, int chain) => Path.Combine(folder, $"log-lik-chain-{chain}.csv");
+    public static string LogLikelihoodFile(string folder, int chain) => Path.Combine(folder, FitLoo.FileName(LooUnit.Observation, chain));
 
     /// <summary>The per-animal log-likelihood file of chain <paramref name="chain"/> (1-based) in a fit folder.</summary>
-    public static string AnimalLogLikelihoodFile(string folder, int chain) => Path.Combine(folder, $"log-lik-animal-chain-{chain}.csv");
+    public static string AnimalLogLikelihoodFile(string folder, int chain) => Path.Combine(folder, FitLoo.FileName(LooUnit.Animal, chain));
 
     /// <summary>
     /// The chain writers of a fit of <paramref name="data"/> into <paramref name="folder"/> (created): draws-chain-N.csv,
